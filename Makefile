@@ -1,0 +1,73 @@
+# Entry points: `make demo` (the main job on the built-in eksctl simulator) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+CACHE := $(CURDIR)/.cache
+COLLECTIONS := $(CACHE)/collections
+LINK := $(COLLECTIONS)/ansible_collections/eks_tools/eksctl
+ANSIBLE_TEST_ROOT := $(CACHE)/ansible-test
+SIM_STATE ?= $(CACHE)/demo/eksctl-state.json
+
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_NOCOLOR := 1
+
+# The demo runs against the simulator: its eksctl comes first on PATH, its state lives in .cache/demo.
+DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_STATE)" \
+	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e eks_snapshot_path=$(CACHE)/demo/capacity_snapshots.json
+
+.PHONY: setup demo test sanity units integration lint build ee bench clean
+
+setup: $(BIN)/.installed $(LINK)
+
+$(BIN)/.installed: tests/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt
+	touch $@
+
+$(LINK):
+	mkdir -p $(dir $(LINK))
+	ln -sfn $(CURDIR) $(LINK)
+
+demo: setup
+	rm -rf $(CACHE)/demo && mkdir -p $(CACHE)/demo
+	@echo "== eksctl simulator: $$($(DEMO_ENV) eksctl version) (state $(SIM_STATE))"
+	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report -e '{"regions": ["eu-north-1", "us-east-1"]}'
+	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.stop $(DEMO_ARGS)
+	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
+	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.start $(DEMO_ARGS)
+	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
+
+test: sanity units integration lint build ee
+
+sanity: setup
+	cd "$$($(BIN)/python tests/utils/prepare_ansible_test.py . $(ANSIBLE_TEST_ROOT) | tail -n 1)" && \
+		ansible-test sanity --venv --python 3.11 --color no
+
+units: setup
+	cd "$$($(BIN)/python tests/utils/prepare_ansible_test.py . $(ANSIBLE_TEST_ROOT) | tail -n 1)" && \
+		ansible-test units --venv --python 3.11 --color no
+
+integration: setup
+	$(BIN)/python -m pytest -p no:cacheprovider tests/integration -q
+
+lint: setup
+	ansible-lint --offline --profile production
+
+build: setup
+	rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
+	ansible-galaxy collection build --output-path $(CACHE)/build .
+	ansible-galaxy collection install -p $(CACHE)/build/installed $(CACHE)/build/eks_tools-eksctl-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(CACHE)/build/installed ansible-doc eks_tools.eksctl.eks_nodegroup_scale > /dev/null
+	ANSIBLE_COLLECTIONS_PATH=$(CACHE)/build/installed ansible-doc eks_tools.eksctl.eks_cluster_info > /dev/null
+
+ee: setup
+	rm -rf $(CACHE)/ee-context
+	ansible-builder create -f examples/execution-environment/execution-environment.yml -c $(CACHE)/ee-context
+
+bench: setup
+	$(BIN)/python tests/benchmark/bench.py
+
+clean:
+	rm -rf $(VENV) $(CACHE) tests/output

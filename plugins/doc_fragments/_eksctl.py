@@ -1,0 +1,79 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This doc fragment is PRIVATE to the eks_tools.eksctl collection.
+# It may change or disappear at any time without notice.
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Mirrors SHARED_ARGUMENT_SPEC in plugins/module_utils/_module.py.
+    DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - The AWS region of the cluster, passed to eksctl as C(--region).
+      - If not set, the E(AWS_REGION) and then the E(AWS_DEFAULT_REGION) environment variables are used.
+        If none is set either, eksctl resolves the region from the selected profile.
+    type: str
+    aliases: [aws_region]
+  profile:
+    description:
+      - The AWS profile to use, passed to eksctl as C(--profile).
+      - An explicit profile takes precedence over static credentials in the environment.
+    type: str
+    aliases: [aws_profile]
+  access_key:
+    description:
+      - AWS access key ID. It reaches eksctl only through the child environment as E(AWS_ACCESS_KEY_ID), never on the command line.
+      - If not set, the E(AWS_ACCESS_KEY_ID) or E(AWS_ACCESS_KEY) environment variable is used.
+      - Must be given together with O(secret_key).
+    type: str
+    aliases: [aws_access_key_id, aws_access_key]
+  secret_key:
+    description:
+      - AWS secret access key, handed to eksctl as E(AWS_SECRET_ACCESS_KEY) in its environment.
+      - If not set, the E(AWS_SECRET_ACCESS_KEY) or E(AWS_SECRET_KEY) environment variable is used.
+    type: str
+    aliases: [aws_secret_access_key, aws_secret_key]
+  session_token:
+    description:
+      - AWS session token for temporary credentials, handed to eksctl as E(AWS_SESSION_TOKEN).
+      - If not set, the E(AWS_SESSION_TOKEN) or E(AWS_SECURITY_TOKEN) environment variable is used.
+        AWX's Amazon Web Services credential sets E(AWS_SECURITY_TOKEN), which eksctl itself does not read.
+    type: str
+    aliases: [aws_session_token, security_token, aws_security_token]
+  eksctl_path:
+    description:
+      - Path of the eksctl executable. By default eksctl is looked up on E(PATH).
+    type: path
+  command_timeout:
+    description:
+      - Longest time in seconds one eksctl call may run. A call that runs longer is killed and the task fails, naming the command.
+    type: int
+    default: 300
+  retries:
+    description:
+      - How many times an eksctl call that AWS throttled (C(ThrottlingException), C(TooManyRequestsException), C(Rate exceeded)) is retried.
+      - Set V(0) to fail at the first throttling answer.
+    type: int
+    default: 5
+  retry_delay:
+    description:
+      - Base delay in seconds of the exponential backoff between throttling retries.
+        Retry N waits between half and all of O(retry_delay) times 2 to the power N, capped at 60 seconds.
+    type: float
+    default: 2.0
+  parallelism:
+    description:
+      - How many eksctl calls of one task may run at the same time (writes to different nodegroups, reads of different clusters).
+      - Each eksctl call makes several AWS API calls; the default stays well inside the EKS and CloudFormation request limits.
+    type: int
+    default: 5
+requirements:
+  - eksctl on the host that runs the module (usually the controller or the execution environment).
+notes:
+  - All eksctl commands are run as argument lists, never through a shell. Credentials are passed only through the environment of eksctl.
+"""

@@ -1,0 +1,199 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils file is PRIVATE to the eks_tools.eksctl collection.
+# It may change or disappear at any time without notice.
+
+"""The eksctl client: argv from declared formatters, credentials through the environment,
+throttling retried with jittered backoff, failures turned into typed errors."""
+
+from __future__ import annotations
+
+import copy
+import os
+import random
+import time
+import typing as t
+
+from . import _errors as errors
+from ._parsing import (
+    classify_failure,
+    error_line,
+    parse_cluster_description,
+    parse_cluster_list,
+    parse_nodegroups,
+    redact,
+)
+from ._runner import CommandResult, Runner
+
+FAILURE_CLASSES: dict[str | None, type[errors.CommandFailed]] = {
+    "throttling": errors.ThrottlingError,
+    "credentials": errors.CredentialsError,
+    "region": errors.RegionError,
+    "nodegroup_not_found": errors.NodegroupNotFound,
+    "cluster_not_found": errors.ClusterNotFound,
+    "resource_in_use": errors.ResourceInUse,
+    "cluster_unavailable": errors.ClusterUnavailable,
+}
+
+FAILURE_HINTS = {
+    "credentials": " (check the AWS credentials: access_key/secret_key/session_token, profile, or the environment)",
+    "region": " (set the region option, AWS_REGION or a profile region)",
+    "throttling": " (AWS kept throttling after all retries; raise retries or retry_delay, or lower parallelism)",
+}
+
+MAX_BACKOFF = 60.0
+
+
+class Credentials(t.NamedTuple):
+    access_key: str | None = None
+    secret_key: str | None = None
+    session_token: str | None = None
+
+    def environment(self) -> dict[str, str]:
+        """Only these reach eksctl; never argv. The SDK reads AWS_SESSION_TOKEN, not AWX's AWS_SECURITY_TOKEN."""
+        env = {}
+        if self.access_key:
+            env["AWS_ACCESS_KEY_ID"] = self.access_key
+        if self.secret_key:
+            env["AWS_SECRET_ACCESS_KEY"] = self.secret_key
+        if self.session_token:
+            env["AWS_SESSION_TOKEN"] = self.session_token
+        return env
+
+    def secrets(self) -> list[str]:
+        return [value for value in self if value]
+
+
+# Per-flag formatters (the CmdRunner idiom): None -> nothing, bool -> bare flag, value -> --flag=value.
+# The "=" form keeps any value, even one starting with "-", bound to its flag.
+def format_flag(flag: str, value: t.Any) -> list[str]:
+    if value is None or value is False:
+        return []
+    if value is True:
+        return ["--%s" % flag]
+    return ["--%s=%s" % (flag, value)]
+
+
+SCALE_FLAGS = {"desired_size": "nodes", "min_size": "nodes-min", "max_size": "nodes-max"}
+
+
+def resolve_binary(path: str | None, find_on_path: t.Callable[[], str]) -> str:
+    """The eksctl to run: an explicit path (checked here) or the one on PATH."""
+    if path is None:
+        return find_on_path()
+    if os.path.isdir(path):
+        raise errors.InvalidRequest("eksctl_path=%s is a directory, not the eksctl executable" % path)
+    if not os.path.isfile(path):
+        raise errors.EksctlNotFound("eksctl_path=%s does not exist" % path)
+    if not os.access(path, os.X_OK):
+        raise errors.EksctlNotFound("eksctl_path=%s is not executable" % path)
+    return path
+
+
+class EksctlClient:
+    def __init__(self, runner: Runner, binary: str, *, region: str | None = None, profile: str | None = None,
+                 credentials: Credentials = Credentials(), command_timeout: float = 300, retries: int = 5,
+                 retry_delay: float = 2.0, sleep: t.Callable[[float], None] = time.sleep,
+                 jitter: t.Callable[[float, float], float] = random.uniform) -> None:
+        self.runner = runner
+        self.binary = binary
+        self.region = region
+        self.profile = profile
+        self.credentials = credentials
+        self.command_timeout = command_timeout
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self.sleep = sleep
+        self.jitter = jitter
+
+    def for_region(self, region: str) -> EksctlClient:
+        """The same client aimed at another region (all_regions reads each cluster where it lives)."""
+        other = copy.copy(self)
+        other.region = region
+        return other
+
+    # ---- argv and environment
+
+    def argv(self, words: t.Sequence[str], flags: dict[str, t.Any]) -> list[str]:
+        argv = [self.binary] + list(words)
+        for flag, value in flags.items():
+            argv.extend(format_flag(flag, value))
+        argv.extend(format_flag("region", self.region))
+        argv.extend(format_flag("profile", self.profile))
+        return argv
+
+    def environment(self) -> dict[str, str]:
+        return self.credentials.environment()
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self.credentials.secrets())
+
+    # ---- running
+
+    def backoff(self, attempt: int) -> float:
+        """Equal-jitter exponential backoff: half the window fixed, half random."""
+        window = min(MAX_BACKOFF, self.retry_delay * (2 ** attempt))
+        return window / 2 + self.jitter(0, window / 2)
+
+    def call(self, words: t.Sequence[str], flags: dict[str, t.Any], *, what: str) -> CommandResult:
+        """Run eksctl; retry throttling; raise a typed error on failure."""
+        argv = self.argv(words, flags)
+        attempt = 0
+        while True:
+            result = self.runner.run(argv, self.environment(), self.command_timeout)
+            if result.rc == 0:
+                return result
+            kind = classify_failure(result.stderr)
+            if kind == "throttling" and attempt < self.retries:
+                self.sleep(self.backoff(attempt))
+                attempt += 1
+                continue
+            raise self.failure(argv, result, kind, what=what, attempts=attempt + 1)
+
+    def failure(self, argv: list[str], result: CommandResult, kind: str | None, *, what: str, attempts: int) -> errors.CommandFailed:
+        stderr = self._redact(result.stderr)
+        stdout = self._redact(result.stdout)
+        cause = self._redact(error_line(result.stderr) or error_line(result.stdout)) or "exit status %d with no output" % result.rc
+        suffix = FAILURE_HINTS.get(kind or "", "")
+        if kind == "throttling":
+            suffix = " after %d attempts%s" % (attempts, suffix)
+        error_class = FAILURE_CLASSES.get(kind, errors.CommandFailed)
+        return error_class("Failed to %s: %s%s" % (what, cause, suffix), cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr)
+
+    # ---- commands
+
+    def version(self) -> str:
+        return self.call(["version"], {}, what="read the eksctl version").stdout.strip()
+
+    def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
+        where = "all regions" if all_regions else "region %s" % (self.region or "(resolved by eksctl)")
+        result = self.call(["get", "cluster"], {"all-regions": all_regions, "output": "json"}, what="list the clusters of %s" % where)
+        return parse_cluster_list(result.stdout)
+
+    def describe_cluster(self, name: str) -> dict[str, t.Any] | None:
+        """The cluster's description, or None when EKS says it does not exist."""
+        try:
+            result = self.call(["get", "cluster"], {"name": name, "output": "json"}, what="describe cluster %r" % name)
+        except errors.ClusterNotFound:
+            return None
+        return parse_cluster_description(result.stdout)
+
+    def list_nodegroups(self, cluster: str) -> list[dict[str, t.Any]]:
+        result = self.call(["get", "nodegroup"], {"cluster": cluster, "output": "json"}, what="list the nodegroups of cluster %r" % cluster)
+        return parse_nodegroups(result.stdout)
+
+    @staticmethod
+    def _scale_flags(cluster: str, nodegroup: str, sizes: dict[str, int]) -> dict[str, t.Any]:
+        flags: dict[str, t.Any] = {"cluster": cluster, "name": nodegroup}
+        flags.update((SCALE_FLAGS[key], sizes[key]) for key in ("desired_size", "min_size", "max_size") if key in sizes)
+        return flags
+
+    def scale_argv(self, cluster: str, nodegroup: str, sizes: dict[str, int]) -> list[str]:
+        """The argv a scale would run, for ``commands`` (also in check mode). It holds no secret."""
+        return self.argv(["scale", "nodegroup"], self._scale_flags(cluster, nodegroup, sizes))
+
+    def scale_nodegroup(self, cluster: str, nodegroup: str, sizes: dict[str, int]) -> CommandResult:
+        return self.call(["scale", "nodegroup"], self._scale_flags(cluster, nodegroup, sizes),
+                         what="scale nodegroup %r of cluster %r" % (nodegroup, cluster))

@@ -1,0 +1,94 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils file is PRIVATE to the eks_tools.eksctl collection.
+# It may change or disappear at any time without notice.
+
+"""Glue between AnsibleModule and the provider: the shared argument spec (mirrored by the
+``eks_tools.eksctl._eksctl`` doc fragment), building the client, and the one place where
+domain exceptions become ``fail_json``."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.module_utils.basic import env_fallback
+
+from ._eksctl import Credentials, EksctlClient, resolve_binary
+from ._errors import EksctlError, InvalidRequest
+from ._planning import validate_region
+from ._provider import CapacityProvider
+from ._runner import ModuleRunner
+
+if t.TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
+
+SHARED_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
+    "region": {"type": "str", "aliases": ["aws_region"], "fallback": (env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])},
+    "profile": {"type": "str", "aliases": ["aws_profile"]},
+    "access_key": {"type": "str", "aliases": ["aws_access_key_id", "aws_access_key"], "no_log": True,
+                   "fallback": (env_fallback, ["AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"])},
+    "secret_key": {"type": "str", "aliases": ["aws_secret_access_key", "aws_secret_key"], "no_log": True,
+                   "fallback": (env_fallback, ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"])},
+    "session_token": {"type": "str", "aliases": ["aws_session_token", "security_token", "aws_security_token"], "no_log": True,
+                      "fallback": (env_fallback, ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"])},
+    "eksctl_path": {"type": "path"},
+    "command_timeout": {"type": "int", "default": 300},
+    "retries": {"type": "int", "default": 5},
+    "retry_delay": {"type": "float", "default": 2.0},
+    "parallelism": {"type": "int", "default": 5},
+}
+
+
+def argument_spec(**module_options: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+    spec = dict(SHARED_ARGUMENT_SPEC)
+    spec.update(module_options)
+    return spec
+
+
+def _check_positive(params: dict[str, t.Any], option: str, minimum: float) -> None:
+    if params[option] < minimum:
+        raise InvalidRequest("%s must be at least %s, got %s" % (option, minimum, params[option]))
+
+
+def build_client(module: AnsibleModule) -> EksctlClient:
+    """Check the shared options, then find eksctl once. Raises InvalidRequest before any eksctl call."""
+    params = module.params
+    region = params["region"]
+    if region is not None:
+        validate_region(region)
+    if params["profile"] is not None and not params["profile"].strip():
+        raise InvalidRequest("profile must not be empty")
+    _check_positive(params, "command_timeout", 1)
+    _check_positive(params, "retries", 0)
+    _check_positive(params, "retry_delay", 0)
+    _check_positive(params, "parallelism", 1)
+    if bool(params["access_key"]) != bool(params["secret_key"]):
+        raise InvalidRequest("access_key and secret_key must be given together (as options or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)")
+    binary = resolve_binary(params["eksctl_path"], lambda: module.get_bin_path("eksctl", required=True))
+    return EksctlClient(
+        ModuleRunner(module),
+        binary,
+        region=region,
+        profile=params["profile"],
+        credentials=Credentials(params["access_key"], params["secret_key"], params["session_token"]),
+        command_timeout=params["command_timeout"],
+        retries=params["retries"],
+        retry_delay=params["retry_delay"],
+    )
+
+
+def build_provider(module: AnsibleModule, client: EksctlClient, **options: t.Any) -> CapacityProvider:
+    return CapacityProvider(client, check_mode=module.check_mode, parallelism=module.params["parallelism"], **options)
+
+
+def run_module(module: AnsibleModule, action: t.Callable[[], dict[str, t.Any]]) -> None:
+    """Run the module's one provider call; every domain error becomes a one-line ``fail_json``."""
+    try:
+        result = action()
+    except EksctlError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
+    module.exit_json(**result)

@@ -1,0 +1,185 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils file is PRIVATE to the eks_tools.eksctl collection.
+# It may change or disappear at any time without notice.
+
+"""Pure functions that read what eksctl prints. No I/O here.
+
+The shapes follow the project's eksctl contract (eksctl 0.231.0):
+
+* ``get cluster -o json``: a list of ``{Name, Region, Owned}``; ``Owned`` is the string
+  ``True``/``False``/``Unknown``.
+* ``get cluster --name X -o json``: a one-element list holding an EKS DescribeCluster
+  object; it has no ``Region`` key, so the region is read from ``Arn``.
+* ``get nodegroup -o json``: a list of the 14-key nodegroup summary whose type key is ``Type``.
+* JSON is 4-space indented with no trailing newline; log lines of ``get`` go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import typing as t
+
+from ._errors import OutputParseError
+
+EXCERPT_LENGTH = 200
+
+FAILURE_PATTERNS = (
+    # Order matters: the first match wins. Substrings come from the contract's error texts.
+    ("throttling", re.compile(r"ThrottlingException|TooManyRequestsException|Rate exceeded|RequestLimitExceeded|SlowDown")),
+    ("credentials", re.compile(r"checking AWS STS access|get credentials|InvalidClientTokenId|ExpiredToken|"
+                               r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders|AccessDenied")),
+    ("region", re.compile(r"AWS Region must be set|is not supported - use one of")),
+    ("nodegroup_not_found", re.compile(r"No node ?group found for name")),
+    ("cluster_not_found", re.compile(r"No cluster found for name|ResourceNotFoundException")),
+    ("resource_in_use", re.compile(r"ResourceInUseException|StatusCode: 409")),
+    ("cluster_unavailable", re.compile(r"cannot perform Kubernetes API operations on cluster")),
+)
+
+ARN_PATTERN = re.compile(r"^arn:aws[a-zA-Z-]*:eks:(?P<region>[a-z0-9-]+):\d*:cluster/")
+OWNED_VALUES = {"True": True, "False": False}
+
+# How nodegroup statuses count. Managed nodegroups report the EKS NodegroupStatus; self-managed
+# ones report their CloudFormation stack status, which is never ACTIVE.
+READY_STATUSES = frozenset(("ACTIVE", "CREATE_COMPLETE", "UPDATE_COMPLETE"))
+FAILED_STATUSES = frozenset(("DEGRADED", "CREATE_FAILED", "DELETE_FAILED", "UPDATE_FAILED", "ROLLBACK_FAILED",
+                             "ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_FAILED", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_FAILED",
+                             "IMPORT_ROLLBACK_COMPLETE"))
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    """A short single-line excerpt for messages."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "..."
+
+
+def load_json_list(stdout: str, *, what: str) -> list[t.Any]:
+    """Decode a JSON list printed by eksctl; anything else raises OutputParseError."""
+    text = stdout.strip()
+    if not text:
+        raise OutputParseError("eksctl printed nothing where %s JSON was expected" % what, stdout=stdout)
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise OutputParseError("eksctl printed %s output that is not valid JSON (%s): %s" % (what, exc, excerpt(text)), stdout=stdout) from None
+    if not isinstance(document, list):
+        raise OutputParseError("eksctl printed %s JSON that is not a list: %s" % (what, excerpt(text)), stdout=stdout)
+    for item in document:
+        if not isinstance(item, dict):
+            raise OutputParseError("eksctl printed %s JSON whose items are not objects: %s" % (what, excerpt(text)), stdout=stdout)
+    return document
+
+
+def _field(item: dict[str, t.Any], key: str, kind: type, *, what: str) -> t.Any:
+    if key not in item:
+        raise OutputParseError("eksctl %s JSON lacks the key %r: %s" % (what, key, excerpt(json.dumps(item))))
+    value = item[key]
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise OutputParseError("eksctl %s JSON has a non-integer %r: %r" % (what, key, value))
+    if kind is str and not isinstance(value, str):
+        raise OutputParseError("eksctl %s JSON has a non-string %r: %r" % (what, key, value))
+    return value
+
+
+def parse_cluster_list(stdout: str) -> list[dict[str, t.Any]]:
+    """``get cluster -o json`` (list form) to ``[{name, region, owned}]``."""
+    clusters = []
+    for item in load_json_list(stdout, what="cluster list"):
+        owned = _field(item, "Owned", str, what="cluster list")
+        clusters.append({
+            "name": _field(item, "Name", str, what="cluster list"),
+            "region": _field(item, "Region", str, what="cluster list"),
+            "owned": OWNED_VALUES.get(owned),
+        })
+    return clusters
+
+
+def region_from_arn(arn: str | None) -> str | None:
+    match = ARN_PATTERN.match(arn or "")
+    return match.group("region") if match else None
+
+
+def parse_cluster_description(stdout: str) -> dict[str, t.Any]:
+    """``get cluster --name X -o json`` (DescribeCluster form) to the collection's cluster fields."""
+    items = load_json_list(stdout, what="cluster description")
+    if len(items) != 1:
+        raise OutputParseError("eksctl printed %d cluster descriptions where one was expected" % len(items))
+    item = items[0]
+    arn = item.get("Arn")
+    tags = item.get("Tags") or {}
+    return {
+        "name": _field(item, "Name", str, what="cluster description"),
+        "region": region_from_arn(arn),
+        "arn": arn,
+        "status": item.get("Status"),
+        "version": item.get("Version"),
+        "endpoint": item.get("Endpoint"),
+        "created_at": item.get("CreatedAt"),
+        "tags": dict(tags) if isinstance(tags, dict) else {},
+    }
+
+
+def parse_nodegroups(stdout: str) -> list[dict[str, t.Any]]:
+    """``get nodegroup -o json`` to the collection's nodegroup fields, in eksctl's order."""
+    nodegroups = []
+    for item in load_json_list(stdout, what="nodegroup"):
+        kind = _field(item, "Type", str, what="nodegroup")
+        nodegroups.append({
+            "name": _field(item, "Name", str, what="nodegroup"),
+            "type": "unmanaged" if kind == "unmanaged" else "managed",
+            "status": _field(item, "Status", str, what="nodegroup"),
+            "desired_size": _field(item, "DesiredCapacity", int, what="nodegroup"),
+            "min_size": _field(item, "MinSize", int, what="nodegroup"),
+            "max_size": _field(item, "MaxSize", int, what="nodegroup"),
+            "instance_type": item.get("InstanceType"),
+            "image_id": item.get("ImageID"),
+            "version": item.get("Version"),
+            "stack_name": item.get("StackName"),
+            "autoscaling_group_name": item.get("AutoScalingGroupName"),
+            "created_at": item.get("CreationTime"),
+        })
+    return nodegroups
+
+
+def classify_failure(stderr: str) -> str | None:
+    """Name the failure class of a non-zero eksctl exit from its stderr, or None."""
+    line = error_line(stderr)
+    for name, pattern in FAILURE_PATTERNS:
+        if pattern.search(line):
+            return name
+    return None
+
+
+def error_line(stderr: str) -> str:
+    """The line that says what went wrong.
+
+    eksctl prints warnings to stderr before cobra's ``Error: ...`` line, so the first line can
+    hide the cause. Prefer the last ``Error:`` line, then the last non-empty one.
+    """
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if line.startswith("Error: "):
+            return line[len("Error: "):]
+    return lines[-1] if lines else ""
+
+
+def redact(text: str, secrets: t.Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "********")
+    return text
+
+
+def nodegroup_is_ready(status: str) -> bool:
+    return status in READY_STATUSES
+
+
+def nodegroup_has_failed(status: str) -> bool:
+    return status in FAILED_STATUSES or status.endswith("_FAILED")
+
+
+def nodegroup_is_busy(status: str) -> bool:
+    return not nodegroup_is_ready(status) and not nodegroup_has_failed(status)

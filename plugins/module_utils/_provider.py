@@ -1,0 +1,292 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils file is PRIVATE to the eks_tools.eksctl collection.
+# It may change or disappear at any time without notice.
+
+"""The capacity provider: read, compare, then write only what differs.
+
+Both modules and the inventory plugin sit on this class. It owns the order of eksctl calls
+(one read per cluster, writes side by side, one poll per interval while waiting), check mode
+(reads, predicts, never writes) and the capacity snapshot of stop/start.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+from concurrent.futures import ThreadPoolExecutor
+
+from . import _errors as errors
+from ._eksctl import EksctlClient
+from ._parsing import nodegroup_has_failed, nodegroup_is_busy, nodegroup_is_ready
+from ._planning import (
+    Capacity,
+    Step,
+    capacity_of,
+    check_restore_targets,
+    plan_present,
+    plan_start,
+    plan_stop,
+    select_nodegroups,
+    summarize_status,
+)
+from ._snapshots import SnapshotStore, capacities_to_dict, snapshot_key
+
+T = t.TypeVar("T")
+
+# eksctl tags the clusters it creates; a cluster without the tag may still own a stack, so that is "unknown".
+EKSCTL_CLUSTER_TAGS = ("alpha.eksctl.io/cluster-name", "eksctl.cluster.k8s.io/v1alpha1/cluster-name")
+
+
+def owned_from_tags(tags: dict[str, str]) -> bool | None:
+    return True if any(tag in tags for tag in EKSCTL_CLUSTER_TAGS) else None
+
+
+def run_parallel(calls: t.Sequence[t.Callable[[], T]], workers: int) -> list[T]:
+    """Run the calls side by side (at most ``workers`` at once); results keep the calls' order."""
+    if len(calls) <= 1 or workers <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=min(workers, len(calls))) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
+
+
+class CapacityProvider:
+    def __init__(self, client: EksctlClient, *, check_mode: bool = False, parallelism: int = 5, wait_timeout: float = 1200,
+                 wait_sleep: float = 10, clock: t.Callable[[], float] = time.monotonic,
+                 sleep: t.Callable[[float], None] = time.sleep) -> None:
+        self.client = client
+        self.check_mode = check_mode
+        self.parallelism = max(1, parallelism)
+        self.wait_timeout = wait_timeout
+        self.wait_sleep = wait_sleep
+        self.clock = clock
+        self.sleep = sleep
+
+    # ------------------------------------------------------------------ reads
+
+    def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
+        return self.client.list_clusters(all_regions=all_regions)
+
+    def cluster_details(self, name: str) -> dict[str, t.Any] | None:
+        """Description and nodegroups of one cluster (two reads, side by side), or None if it does not exist."""
+        def nodegroups() -> list[dict[str, t.Any]] | None:
+            try:
+                return self.client.list_nodegroups(name)
+            except errors.ClusterNotFound:
+                return None
+            except errors.ClusterUnavailable:
+                # CREATING/DELETING/FAILED clusters have no readable nodegroups; the status says why.
+                return []
+
+        description, groups = run_parallel([lambda: self.client.describe_cluster(name), nodegroups], self.parallelism)
+        if description is None:
+            return None
+        groups = groups or []
+        summary = summarize_status(groups, description["status"])
+        description.update(
+            owned=owned_from_tags(description["tags"]),
+            nodegroups=groups,
+            nodes_exist=summary["desired_nodes"] > 0,
+            status_summary=summary,
+        )
+        return description
+
+    def cluster_info(self, *, name: str | None = None, details: bool = False, all_regions: bool = False) -> list[dict[str, t.Any]]:
+        if name:
+            cluster = self.cluster_details(name)
+            return [cluster] if cluster else []
+        clusters = self.list_clusters(all_regions=all_regions)
+        if not details:
+            return clusters
+
+        def detail(listed: dict[str, t.Any]) -> t.Callable[[], dict[str, t.Any] | None]:
+            def read() -> dict[str, t.Any] | None:
+                # With all_regions each cluster is read in its own region.
+                client = self.client if listed["region"] == self.client.region else self.client.for_region(listed["region"])
+                found = CapacityProvider(client, parallelism=2).cluster_details(listed["name"])
+                if found is not None:
+                    found["owned"] = listed["owned"]
+                return found
+            return read
+
+        described = run_parallel([detail(listed) for listed in clusters], max(1, self.parallelism // 2))
+        return [cluster for cluster in described if cluster is not None]
+
+    def read_nodegroups(self, cluster: str) -> tuple[list[dict[str, t.Any]], str | None]:
+        """The cluster's nodegroups and its region. The region comes from the options when known;
+        otherwise (resolved by eksctl from the profile) it is read from the cluster's ARN, in parallel."""
+        if self.client.region:
+            try:
+                return self.client.list_nodegroups(cluster), self.client.region
+            except errors.ClusterNotFound as exc:
+                raise errors.ClusterNotFound("cluster %r was not found in region %s" % (cluster, self.client.region), **exc.details) from None
+
+        def describe() -> dict[str, t.Any] | None:
+            return self.client.describe_cluster(cluster)
+
+        def nodegroups() -> list[dict[str, t.Any]] | None:
+            try:
+                return self.client.list_nodegroups(cluster)
+            except errors.ClusterNotFound:
+                return None
+
+        description, groups = run_parallel([describe, nodegroups], self.parallelism)
+        if description is None or groups is None:
+            raise errors.ClusterNotFound("cluster %r was not found in the region eksctl resolved" % cluster)
+        return groups, description["region"]
+
+    # ------------------------------------------------------------------ writes
+
+    def apply(self, *, cluster: str, state: str, names: list[str] | None, sizes: dict[str, int],
+              restore: dict[str, Capacity] | None, store: SnapshotStore | None, wait: bool, diff: bool) -> dict[str, t.Any]:
+        deadline = self.clock() + self.wait_timeout
+        while True:
+            nodegroups, region = self.read_nodegroups(cluster)
+            selected = select_nodegroups(nodegroups, names, cluster=cluster)
+            key = snapshot_key(region, cluster)
+            recorded: dict[str, Capacity] = {}
+            if state == "present":
+                steps = plan_present(selected, sizes)
+                warnings: list[str] = []
+            elif state == "stopped":
+                recorded = store.load(key) if store else {}
+                steps, recorded = plan_stop(selected, recorded)
+                warnings = []
+            else:
+                if restore:
+                    check_restore_targets(restore, nodegroups, cluster=cluster)
+                    recorded = dict(restore)
+                elif store:
+                    recorded = store.load(key)
+                steps, warnings = plan_start(selected, recorded)
+            changing = {step.name for step in steps if step.changed}
+            busy = [ng for ng in selected if ng["name"] in changing and nodegroup_is_busy(ng["status"])]
+            if not busy:
+                break
+            # EKS answers 409 to a scale while a nodegroup is UPDATING; wait for it instead.
+            self._sleep_before(deadline, "nodegroup(s) %s of cluster %r to leave %s before scaling"
+                               % (", ".join(ng["name"] for ng in busy), cluster, "/".join(sorted({ng["status"] for ng in busy}))))
+
+        result: dict[str, t.Any] = {
+            "warnings": warnings,
+            "cluster": cluster,
+            "region": region,
+            "state": state,
+            "changed": any(step.changed for step in steps),
+            "nodegroups": [self._outcome(step) for step in steps],
+            "commands": [self.client.scale_argv(cluster, step.name, step.send) for step in steps if step.changed],
+        }
+        if diff:
+            result["diff"] = self._diff(steps)
+        if state == "stopped" and not self.check_mode and store and recorded:
+            # Recorded before the first write, so an interrupted stop still has every size to restore.
+            store.record(key, recorded)
+        if state != "present":
+            result["capacity_snapshot"] = capacities_to_dict(recorded)
+        if self.check_mode or not result["changed"]:
+            self._forget_restored(state, steps, store, key)
+            return self._with_facts(result, key, state)
+
+        self._write_all(cluster, steps, result)
+        if wait:
+            self._wait_until_settled(cluster, [step for step in steps if step.changed], deadline, result)
+        self._forget_restored(state, steps, store, key)
+        return self._with_facts(result, key, state)
+
+    def _forget_restored(self, state: str, steps: list[Step], store: SnapshotStore | None, key: str) -> None:
+        if state == "started" and store and not self.check_mode:
+            # Every selected nodegroup now runs at its restored (or its own) sizes: its recording is spent.
+            store.forget(key, [step.name for step in steps])
+
+    def _with_facts(self, result: dict[str, t.Any], key: str, state: str) -> dict[str, t.Any]:
+        if state == "present" or self.check_mode:
+            return result
+        if state == "stopped" and not result["capacity_snapshot"]:
+            # Nothing recorded (already stopped): leave a cached fact from the first stop untouched.
+            return result
+        remaining = {} if state == "started" else result["capacity_snapshot"]
+        result["ansible_facts"] = {"eks_capacity_snapshots": {key: remaining}}
+        return result
+
+    @staticmethod
+    def _outcome(step: Step) -> dict[str, t.Any]:
+        return {"name": step.name, "type": step.type, "before": step.before.as_dict(), "after": step.after.as_dict(),
+                "changed": step.changed, "action": step.action}
+
+    @staticmethod
+    def _diff(steps: list[Step]) -> dict[str, t.Any]:
+        changed = [step for step in steps if step.changed]
+        return {
+            "before": {"nodegroups": {step.name: step.before.as_dict() for step in changed}},
+            "after": {"nodegroups": {step.name: step.after.as_dict() for step in changed}},
+        }
+
+    def _write_all(self, cluster: str, steps: list[Step], result: dict[str, t.Any]) -> None:
+        """Run the writes side by side. After a failure no new write starts; running ones finish and are reported."""
+        outcomes = {outcome["name"]: outcome for outcome in result["nodegroups"]}
+        failed: list[str] = []
+
+        def write(step: Step) -> None:
+            if failed:
+                outcomes[step.name].update(changed=False, action="not_attempted", after=step.before.as_dict())
+                return
+            try:
+                self._scale(cluster, step)
+            except errors.EksctlError as exc:
+                failed.append(step.name)
+                outcomes[step.name].update(changed=False, action="failed", after=step.before.as_dict(), error=exc.msg,
+                                           **{k: v for k, v in exc.details.items() if k in ("rc", "stderr")})
+
+        run_parallel([lambda step=step: write(step) for step in steps if step.changed], self.parallelism)
+        result["changed"] = any(outcome["changed"] for outcome in result["nodegroups"])
+        if failed:
+            done = [o["name"] for o in result["nodegroups"] if o["changed"]]
+            skipped = [o["name"] for o in result["nodegroups"] if o["action"] == "not_attempted"]
+            raise errors.OperationFailed(
+                "Failed to scale nodegroup(s) %s of cluster %r (changed: %s; not attempted: %s); see nodegroups[] for each one's state: %s"
+                % (", ".join(failed), cluster, ", ".join(done) or "none", ", ".join(skipped) or "none",
+                   outcomes[failed[0]]["error"]), **result)
+
+    def _scale(self, cluster: str, step: Step) -> None:
+        try:
+            self.client.scale_nodegroup(cluster, step.name, step.send)
+        except errors.ResourceInUse:
+            # 409: the nodegroup went busy between our read and the write. Wait for it once, then retry once.
+            deadline = self.clock() + self.wait_timeout
+            while True:
+                current = {ng["name"]: ng for ng in self.client.list_nodegroups(cluster)}.get(step.name)
+                if current is None or not nodegroup_is_busy(current["status"]):
+                    break
+                self._sleep_before(deadline, "nodegroup %r of cluster %r to become ACTIVE after EKS answered 409" % (step.name, cluster))
+            self.client.scale_nodegroup(cluster, step.name, step.send)
+
+    def _sleep_before(self, deadline: float, what: str) -> None:
+        if self.clock() + self.wait_sleep > deadline:
+            raise errors.WaitTimeout("Timed out after wait_timeout=%gs waiting for %s" % (self.wait_timeout, what))
+        self.sleep(self.wait_sleep)
+
+    def _wait_until_settled(self, cluster: str, steps: list[Step], deadline: float, result: dict[str, t.Any]) -> None:
+        """Poll with one ``get nodegroup`` per interval until every changed nodegroup is ready at its new sizes."""
+        targets = {step.name: step.after for step in steps}
+        while True:
+            current = {ng["name"]: ng for ng in self.client.list_nodegroups(cluster)}
+            pending = []
+            for name, target in targets.items():
+                nodegroup = current.get(name)
+                if nodegroup is None:
+                    raise errors.NodegroupFailed("nodegroup %r of cluster %r disappeared while waiting" % (name, cluster), **result)
+                if nodegroup_has_failed(nodegroup["status"]):
+                    raise errors.NodegroupFailed("nodegroup %r of cluster %r is %s while waiting for it to scale"
+                                                 % (name, cluster, nodegroup["status"]), **result)
+                # Ready and at the new sizes: DescribeNodegroup may show the new sizes before UPDATING ends.
+                if not (nodegroup_is_ready(nodegroup["status"]) and capacity_of(nodegroup) == target):
+                    pending.append("%s (%s, %d/%d/%d)" % ((name, nodegroup["status"]) + tuple(capacity_of(nodegroup))))
+            if not pending:
+                return
+            try:
+                self._sleep_before(deadline, "nodegroups of cluster %r to settle; still pending: %s" % (cluster, ", ".join(pending)))
+            except errors.WaitTimeout as exc:
+                raise errors.WaitTimeout(exc.msg, **result) from None

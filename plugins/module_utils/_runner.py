@@ -1,0 +1,101 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils file is PRIVATE to the eks_tools.eksctl collection.
+# It may change or disappear at any time without notice.
+
+"""The one seam through which eksctl is executed.
+
+A runner takes an argv list (never a shell string), the variables to add to the child's
+environment and a timeout, and returns ``(rc, stdout, stderr)``. Modules use ``ModuleRunner``
+(backed by ``AnsibleModule.run_command``); the inventory plugin, which has no module, uses
+``SubprocessRunner``; unit tests pass a fake.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import typing as t
+
+from ._errors import CommandTimeout, EksctlNotFound
+
+if t.TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
+
+# eksctl is a Go program and ignores the locale, but whatever it runs (credential_process
+# helpers, for instance) should speak plainly too.
+C_LOCALE = {"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C"}
+
+
+class CommandResult(t.NamedTuple):
+    rc: int
+    stdout: str
+    stderr: str
+
+
+class Runner(t.Protocol):
+    def run(self, argv: list[str], env: dict[str, str], timeout: float) -> CommandResult:
+        """Run argv with env added to the current environment; raise CommandTimeout past timeout seconds."""
+
+
+def _timeout_error(argv: list[str], timeout: float) -> CommandTimeout:
+    return CommandTimeout("eksctl did not finish within command_timeout=%gs and was killed: %s" % (timeout, " ".join(argv)),
+                          cmd=list(argv), timeout=timeout)
+
+
+class ModuleRunner:
+    """Runs eksctl through ``AnsibleModule.run_command`` with a kill timer.
+
+    ``run_command`` has no timeout of its own; a timer started from its
+    ``before_communicate_callback`` kills the child, which closes its pipes and ends the read loop.
+    ``run_command`` keeps no per-call state on the module, so calls may run in parallel threads.
+    """
+
+    def __init__(self, module: AnsibleModule) -> None:
+        self.module = module
+
+    def run(self, argv: list[str], env: dict[str, str], timeout: float) -> CommandResult:
+        expired = threading.Event()
+        timers: list[threading.Timer] = []
+
+        def arm(process: subprocess.Popen) -> None:
+            def kill() -> None:
+                expired.set()
+                process.kill()
+
+            timer = threading.Timer(timeout, kill)
+            timer.daemon = True
+            timers.append(timer)
+            timer.start()
+
+        try:
+            rc, stdout, stderr = self.module.run_command(
+                argv, environ_update=dict(C_LOCALE, **env), before_communicate_callback=arm, handle_exceptions=False)
+        except OSError as exc:
+            raise EksctlNotFound("cannot execute eksctl at %s: %s" % (argv[0], exc.strerror or exc), cmd=list(argv)) from None
+        finally:
+            for timer in timers:
+                timer.cancel()
+        if expired.is_set():
+            raise _timeout_error(argv, timeout)
+        return CommandResult(rc, stdout, stderr)
+
+
+class SubprocessRunner:
+    """Runs eksctl with ``subprocess`` for controller-side plugins, which have no AnsibleModule."""
+
+    def run(self, argv: list[str], env: dict[str, str], timeout: float) -> CommandResult:
+        child_env = dict(os.environ)
+        child_env.update(C_LOCALE)
+        child_env.update(env)
+        try:
+            completed = subprocess.run(argv, env=child_env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
+                                       check=False, text=True, encoding="utf-8", errors="replace")
+        except subprocess.TimeoutExpired:
+            raise _timeout_error(argv, timeout) from None
+        except OSError as exc:
+            raise EksctlNotFound("cannot execute eksctl at %s: %s" % (argv[0], exc.strerror or exc), cmd=list(argv)) from None
+        return CommandResult(completed.returncode, completed.stdout, completed.stderr)

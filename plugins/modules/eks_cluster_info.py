@@ -1,0 +1,284 @@
+#!/usr/bin/python
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: eks_cluster_info
+short_description: List Amazon EKS clusters and report their nodegroups with eksctl
+version_added: 1.0.0
+description:
+  - Lists the EKS clusters of a region (or of every region) with C(eksctl get cluster).
+  - For one named cluster, or for every listed cluster with O(details=true), also reports its description,
+    its nodegroups with their sizes, and an aggregated status.
+  - A named cluster that does not exist is not an error; RV(clusters) is then empty.
+  - Listing the clusters of a region takes one eksctl call; one named cluster takes two, run side by side.
+extends_documentation_fragment:
+  - eks_tools.eksctl._eksctl
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it behaves the same in check mode.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so there is nothing to diff.
+options:
+  name:
+    description:
+      - Name of one cluster to report on. Without it, every cluster of the region is listed.
+    type: str
+    aliases: [cluster]
+  details:
+    description:
+      - With no O(name), also describe every listed cluster and read its nodegroups (two eksctl calls per cluster).
+      - A named cluster is always reported in detail.
+    type: bool
+    default: false
+  all_regions:
+    description:
+      - List the clusters of every region eksctl supports (C(eksctl get cluster --all-regions)) instead of one region.
+      - Cannot be combined with O(name).
+    type: bool
+    default: false
+seealso:
+  - module: eks_tools.eksctl.eks_nodegroup_scale
+  - name: eksctl get cluster
+    description: The eksctl command this module runs.
+    link: https://eksctl.io/usage/creating-and-managing-clusters/
+author:
+  - eks_tools.eksctl contributors
+"""
+
+EXAMPLES = r"""
+- name: List the clusters of a region
+  eks_tools.eksctl.eks_cluster_info:
+    region: eu-north-1
+  register: listing
+
+- name: Report one cluster with its nodegroups and status
+  eks_tools.eksctl.eks_cluster_info:
+    name: demo
+    region: eu-north-1
+  register: demo
+
+- name: Show the phase of the cluster
+  ansible.builtin.debug:
+    msg: "{{ demo.clusters[0].status_summary.phase if demo.clusters else 'cluster not found' }}"
+
+- name: Report every cluster of every region in detail
+  eks_tools.eksctl.eks_cluster_info:
+    all_regions: true
+    details: true
+  register: fleet
+
+- name: Set the region once for every module of the collection
+  module_defaults:
+    group/eks_tools.eksctl.eks:
+      region: us-east-1
+  block:
+    - name: List clusters with the group default region
+      eks_tools.eksctl.eks_cluster_info:
+"""
+
+RETURN = r"""
+clusters:
+  description:
+    - The clusters found, in eksctl's order. Always a list; empty when a named cluster does not exist.
+    - Without O(name) and O(details), each entry has only RV(clusters[].name), RV(clusters[].region) and RV(clusters[].owned).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Cluster name.
+      type: str
+      returned: always
+      sample: demo
+    region:
+      description: AWS region of the cluster. For a described cluster it is read from its ARN.
+      type: str
+      returned: always
+      sample: eu-north-1
+    owned:
+      description:
+        - Whether eksctl created the cluster (C(Owned) of C(eksctl get cluster)); V(null) when eksctl could not tell.
+        - For a described cluster that was not listed, V(true) when the cluster carries eksctl's tags, otherwise V(null).
+      type: bool
+      returned: always
+      sample: true
+    arn:
+      description: Cluster ARN.
+      type: str
+      returned: when described
+      sample: arn:aws:eks:eu-north-1:111122223333:cluster/demo
+    status:
+      description: EKS cluster status, one of C(CREATING), C(ACTIVE), C(DELETING), C(FAILED), C(UPDATING), C(PENDING).
+      type: str
+      returned: when described
+      sample: ACTIVE
+    version:
+      description: Kubernetes version of the control plane.
+      type: str
+      returned: when described
+      sample: "1.31"
+    endpoint:
+      description: API server endpoint.
+      type: str
+      returned: when described
+      sample: https://ABCDEF.gr7.eu-north-1.eks.amazonaws.com
+    created_at:
+      description: Creation time (RFC 3339).
+      type: str
+      returned: when described
+      sample: "2026-05-01T10:20:30.123Z"
+    tags:
+      description: Cluster tags.
+      type: dict
+      returned: when described
+      sample: {"alpha.eksctl.io/cluster-name": "demo"}
+    nodegroups:
+      description: The cluster's nodegroups, self-managed first, then managed (eksctl's order).
+      type: list
+      elements: dict
+      returned: when described
+      contains:
+        name:
+          description: Nodegroup name.
+          type: str
+          returned: always
+          sample: ng-1
+        type:
+          description: V(managed) for EKS managed nodegroups, V(unmanaged) for self-managed ones.
+          type: str
+          returned: always
+          sample: managed
+        status:
+          description:
+            - For managed nodegroups the EKS status (C(ACTIVE), C(UPDATING), C(DEGRADED), ...).
+            - For self-managed nodegroups the CloudFormation stack status (C(CREATE_COMPLETE), C(UPDATE_COMPLETE), ...).
+          type: str
+          returned: always
+          sample: ACTIVE
+        desired_size:
+          description: Desired number of nodes.
+          type: int
+          returned: always
+          sample: 3
+        min_size:
+          description: Minimum number of nodes.
+          type: int
+          returned: always
+          sample: 2
+        max_size:
+          description: Maximum number of nodes.
+          type: int
+          returned: always
+          sample: 5
+        instance_type:
+          description: Instance type(s); C(-) when eksctl could not tell.
+          type: str
+          returned: always
+          sample: t3.medium
+        image_id:
+          description: AMI type for managed nodegroups (the AMI ID for custom AMIs), AMI ID for self-managed ones.
+          type: str
+          returned: always
+          sample: AL2023_x86_64_STANDARD
+        version:
+          description: Kubernetes version of the nodegroup; empty for a self-managed nodegroup at desired 0.
+          type: str
+          returned: always
+          sample: "1.31"
+        stack_name:
+          description: CloudFormation stack of the nodegroup; empty for nodegroups not created by eksctl.
+          type: str
+          returned: always
+          sample: eksctl-demo-nodegroup-ng-1
+        autoscaling_group_name:
+          description: Name(s) of the Auto Scaling group(s).
+          type: str
+          returned: always
+          sample: eks-ng-1-4ac6f1d2-0000-1111-2222-333344445555
+        created_at:
+          description: Creation time (RFC 3339).
+          type: str
+          returned: always
+          sample: "2026-05-01T10:40:00.456Z"
+    nodes_exist:
+      description: Whether at least one nodegroup has a desired size above zero.
+      type: bool
+      returned: when described
+      sample: true
+    status_summary:
+      description: The cluster's nodegroups, aggregated.
+      type: dict
+      returned: when described
+      contains:
+        phase:
+          description:
+            - V(running) when every nodegroup is ready with nodes; V(stopped) when every nodegroup is at desired 0;
+              V(partial) for a mix of the two; V(updating) while a nodegroup (or the cluster) is changing;
+              V(degraded) when a nodegroup is C(DEGRADED) or failed, or the cluster C(FAILED); V(empty) with no nodegroups.
+            - A self-managed nodegroup in C(CREATE_COMPLETE) or C(UPDATE_COMPLETE) counts as ready.
+          type: str
+          returned: always
+          sample: running
+        ready:
+          description: Whether every nodegroup is ready and running (false for stopped and empty clusters).
+          type: bool
+          returned: always
+          sample: true
+        nodegroups_total:
+          description: Number of nodegroups.
+          type: int
+          returned: always
+          sample: 3
+        nodegroups_ready:
+          description: Nodegroups that are ready with a desired size above zero.
+          type: int
+          returned: always
+          sample: 3
+        nodegroups_stopped:
+          description: Nodegroups that are ready at desired size zero.
+          type: int
+          returned: always
+          sample: 0
+        desired_nodes:
+          description: Sum of the desired sizes of all nodegroups.
+          type: int
+          returned: always
+          sample: 6
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, build_client, build_provider, run_module
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import validate_name
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            name={"type": "str", "aliases": ["cluster"]},
+            details={"type": "bool", "default": False},
+            all_regions={"type": "bool", "default": False},
+        ),
+        mutually_exclusive=[("name", "all_regions")],
+        supports_check_mode=True,
+    )
+
+    def report() -> dict:
+        name = module.params["name"]
+        if name is not None:
+            validate_name(name, option="name", kind="cluster")
+        provider = build_provider(module, build_client(module))
+        clusters = provider.cluster_info(name=name, details=module.params["details"], all_regions=module.params["all_regions"])
+        return {"changed": False, "clusters": clusters}
+
+    run_module(module, report)
+
+
+if __name__ == "__main__":
+    main()

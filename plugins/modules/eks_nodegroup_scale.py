@@ -1,0 +1,347 @@
+#!/usr/bin/python
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: eks_nodegroup_scale
+short_description: Set Amazon EKS nodegroup sizes, or stop and start a whole cluster's nodegroups, with eksctl
+version_added: 1.0.0
+description:
+  - Sets the desired, minimum and maximum sizes of EKS nodegroups with C(eksctl scale nodegroup).
+  - Reads the cluster's nodegroups once with C(eksctl get nodegroup), compares, and runs a scale only for the nodegroups
+    whose sizes differ, so a task that is already satisfied makes one eksctl call and reports no change. eksctl itself
+    never skips a no-op.
+  - With O(state=stopped), scales every selected nodegroup to desired 0 and min 0 (max is kept), after recording each
+    nodegroup's sizes. With O(state=started), scales each stopped nodegroup back to exactly the recorded sizes.
+  - The recorded sizes travel three ways, so that a start in another job (for example a fresh AWX container) still finds them
+    - as RV(capacity_snapshot) and the host fact C(eks_capacity_snapshots["<region>/<cluster>"]), which Ansible's fact cache
+      carries to the next run;
+    - back into the module through O(restore_capacity);
+    - in the file O(snapshot_path), written atomically before the first write and removed once a start has restored every nodegroup.
+  - On O(state=started) the sizes come from O(restore_capacity), then from the file; a stopped nodegroup with neither is started
+    with desired V(max(min_size, 1)) and a warning.
+  - Managed and self-managed nodegroups both work. Writes to several nodegroups run side by side (O(parallelism)).
+  - A nodegroup that is C(UPDATING) is waited for (within O(wait_timeout)) before it is scaled, instead of failing on EKS's 409 answer.
+extends_documentation_fragment:
+  - eks_tools.eksctl._eksctl
+attributes:
+  check_mode:
+    support: full
+    description: Reads the nodegroups, runs no scale, and returns the predicted result with RV(changed) as a real run would report it.
+  diff_mode:
+    support: full
+    description: Returns the three sizes of each nodegroup that changes, before and after.
+options:
+  cluster:
+    description:
+      - Name of the EKS cluster.
+    type: str
+    required: true
+    aliases: [cluster_name]
+  name:
+    description:
+      - Names of the nodegroups to manage.
+      - Required with O(state=present). With O(state=stopped) or O(state=started), omitting it selects every nodegroup of the cluster.
+    type: list
+    elements: str
+    aliases: [nodegroup, nodegroups]
+  state:
+    description:
+      - V(present) sets the sizes given in O(desired_size), O(min_size) and O(max_size).
+      - V(stopped) scales the selected nodegroups to desired 0 and min 0, keeping max, and records their sizes first.
+      - V(started) scales stopped nodegroups back to their recorded sizes. Nodegroups already running are left alone.
+    type: str
+    choices: [present, stopped, started]
+    default: present
+  desired_size:
+    description:
+      - Desired number of nodes. Only with O(state=present).
+      - Sizes that are not given are never changed. The resulting sizes must satisfy min <= desired <= max and max >= 1;
+        a request that conflicts with a current size that was not given fails before any write, naming the option to add.
+    type: int
+  min_size:
+    description:
+      - Minimum number of nodes. Only with O(state=present).
+    type: int
+  max_size:
+    description:
+      - Maximum number of nodes, at least V(1) (EKS rejects a maximum of 0). Only with O(state=present).
+    type: int
+  wait:
+    description:
+      - Return only when every changed nodegroup reads C(ACTIVE) (self-managed, C(CREATE_COMPLETE) or C(UPDATE_COMPLETE)) with its new sizes.
+      - A nodegroup that becomes C(DEGRADED) or reaches a failed status fails the task at once.
+      - While waiting, all pending nodegroups of the cluster are polled with one C(eksctl get nodegroup) per O(wait_sleep).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Longest time in seconds the task waits, in total, for busy nodegroups before scaling them and, with O(wait=true), for them to settle.
+    type: int
+    default: 1200
+  wait_sleep:
+    description:
+      - Seconds between two polls while waiting.
+    type: float
+    default: 10
+  restore_capacity:
+    description:
+      - Sizes to start the nodegroups with, as returned in RV(capacity_snapshot) by the stop. Only with O(state=started).
+      - A dictionary of nodegroup name to a dictionary with C(desired_size), C(min_size) and C(max_size).
+      - Takes precedence over the file at O(snapshot_path).
+    type: dict
+  snapshot_path:
+    description:
+      - File that keeps the recorded sizes of every stopped cluster, keyed by region and cluster.
+      - Defaults to C(~/.ansible/eks_tools.eksctl/capacity_snapshots.json) for the user that runs the module.
+    type: path
+requirements:
+  - eksctl on the host that runs the module.
+notes:
+  - The recorded sizes of a nodegroup that is already stopped are never overwritten with zeros, so a second stop after an interrupted
+    one loses nothing. A nodegroup that was at zero before the first stop is therefore not recorded, and a start without O(restore_capacity)
+    starts it with desired V(max(min_size, 1)) and a warning; select the nodegroups to start with O(name) to avoid that.
+  - With O(wait=false) the task returns once EKS accepted every scale; the nodegroups then show C(UPDATING) for a while.
+  - Throttling by AWS is retried (O(retries), O(retry_delay)); a 409 from a nodegroup that became busy is retried once after it settles.
+seealso:
+  - module: eks_tools.eksctl.eks_cluster_info
+  - name: eksctl scale nodegroup
+    description: The eksctl command this module runs.
+    link: https://eksctl.io/usage/nodegroup-managed/
+author:
+  - eks_tools.eksctl contributors
+"""
+
+EXAMPLES = r"""
+- name: Set the desired size of one nodegroup
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    name: ng-1
+    desired_size: 4
+
+- name: Set all three sizes of two nodegroups and wait for them
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    name: [ng-1, ng-2]
+    desired_size: 3
+    min_size: 1
+    max_size: 6
+    wait: true
+
+- name: Stop the cluster for the night (every nodegroup to zero, sizes recorded)
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    state: stopped
+  register: stop
+
+- name: Start it again with exactly the recorded sizes
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    state: started
+    restore_capacity: "{{ stop.capacity_snapshot }}"
+    wait: true
+
+- name: Start it in a later job, from the fact cache of the stop job
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    state: started
+    restore_capacity: "{{ eks_capacity_snapshots['eu-north-1/demo'] | default(omit) }}"
+
+- name: Use one region and credential set for the whole play
+  module_defaults:
+    group/eks_tools.eksctl.eks:
+      region: us-east-1
+      profile: platform
+  block:
+    - name: Stop the staging cluster
+      eks_tools.eksctl.eks_nodegroup_scale:
+        cluster: staging
+        state: stopped
+"""
+
+RETURN = r"""
+changed:
+  description: Whether any nodegroup was (or, in check mode, would be) scaled.
+  returned: always
+  type: bool
+  sample: true
+cluster:
+  description: The cluster name.
+  returned: success
+  type: str
+  sample: demo
+region:
+  description: The region of the cluster (from O(region), the environment, or the cluster's ARN).
+  returned: success
+  type: str
+  sample: eu-north-1
+state:
+  description: The requested state.
+  returned: success
+  type: str
+  sample: stopped
+nodegroups:
+  description: One entry per selected nodegroup, in eksctl's order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Nodegroup name.
+      type: str
+      returned: always
+      sample: ng-1
+    type:
+      description: V(managed) or V(unmanaged) (self-managed).
+      type: str
+      returned: always
+      sample: managed
+    before:
+      description: Sizes before the task, with keys C(desired_size), C(min_size), C(max_size).
+      type: dict
+      returned: always
+      sample: {"desired_size": 3, "min_size": 2, "max_size": 5}
+    after:
+      description: Sizes after the task (predicted in check mode); equal to RV(nodegroups[].before) when the nodegroup was not changed.
+      type: dict
+      returned: always
+      sample: {"desired_size": 0, "min_size": 0, "max_size": 5}
+    changed:
+      description: Whether this nodegroup was scaled.
+      type: bool
+      returned: always
+      sample: true
+    action:
+      description:
+        - V(scaled), V(unchanged), V(stopped), V(restored) or V(started_with_fallback).
+        - When the task fails part way, V(failed) for a nodegroup whose scale failed and V(not_attempted) for one that was not tried.
+      type: str
+      returned: always
+      sample: stopped
+    error:
+      description: eksctl's error for a nodegroup whose scale failed.
+      type: str
+      returned: when RV(nodegroups[].action=failed)
+      sample: 'Failed to scale nodegroup ''ng-1'' of cluster ''demo'': ...'
+commands:
+  description: The argv of every scale that ran (in check mode, that would run). Credentials are never part of it.
+  returned: always
+  type: list
+  elements: list
+  sample: [["/usr/local/bin/eksctl", "scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=0", "--nodes-min=0", "--region=eu-north-1"]]
+capacity_snapshot:
+  description:
+    - With O(state=stopped) or O(state=started), the recorded sizes of the cluster's nodegroups, as O(restore_capacity) takes them.
+  returned: when O(state) is V(stopped) or V(started)
+  type: dict
+  sample: {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}
+ansible_facts:
+  description: Facts set for the host, so a fact cache carries the recorded sizes from a stop job to a start job.
+  returned: when O(state) is V(stopped) or V(started), not in check mode
+  type: dict
+  contains:
+    eks_capacity_snapshots:
+      description:
+        - Recorded sizes keyed C(<region>/<cluster>). After a stop, the cluster's RV(capacity_snapshot); after a complete start, an empty dictionary.
+        - Only the current cluster's key is returned; merge with C(ansible.builtin.combine) when one host handles several clusters
+          (the C(eks_tools.eksctl.cluster_power) role does).
+        - Not returned by a stop that recorded nothing (every nodegroup already stopped), so an earlier fact is kept.
+      type: dict
+      returned: when O(state) is V(stopped) or V(started)
+      sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}}
+diff:
+  description: With C(--diff), the sizes of the nodegroups that change, before and after.
+  returned: in diff mode
+  type: dict
+  sample: {"before": {"nodegroups": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}},
+           "after": {"nodegroups": {"ng-1": {"desired_size": 0, "min_size": 0, "max_size": 5}}}}
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import InvalidRequest
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, build_client, build_provider, run_module
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import (
+    SIZE_OPTIONS,
+    validate_name,
+    validate_restore_capacity,
+    validate_sizes,
+)
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
+
+DEFAULT_SNAPSHOT_PATH = "~/.ansible/eks_tools.eksctl/capacity_snapshots.json"
+
+
+def check_request(params: dict) -> dict:
+    """Every check that needs no eksctl call. Returns the validated request."""
+    state = params["state"]
+    validate_name(params["cluster"], option="cluster", kind="cluster")
+    names = params["name"] or []
+    for name in names:
+        validate_name(name, option="name", kind="nodegroup")
+    sizes = {key: params[key] for key in SIZE_OPTIONS}
+    given = [key for key, value in sizes.items() if value is not None]
+    if state == "present":
+        if not names:
+            raise InvalidRequest("name is required with state=present")
+        if not given:
+            raise InvalidRequest("state=present needs at least one of desired_size, min_size, max_size")
+    elif given:
+        raise InvalidRequest("%s cannot be used with state=%s; stop and start keep or restore the recorded sizes" % (", ".join(given), state))
+    if params["restore_capacity"] is not None and state != "started":
+        raise InvalidRequest("restore_capacity can only be used with state=started")
+    if params["wait_timeout"] < 0:
+        raise InvalidRequest("wait_timeout must be 0 or greater")
+    if params["wait_sleep"] <= 0:
+        raise InvalidRequest("wait_sleep must be greater than 0")
+    snapshot_path = os.path.expanduser(params["snapshot_path"] or DEFAULT_SNAPSHOT_PATH)
+    if os.path.isdir(snapshot_path):
+        raise InvalidRequest("snapshot_path=%s is a directory; give a file path" % snapshot_path)
+    return {
+        "cluster": params["cluster"],
+        "state": state,
+        "names": names,
+        "sizes": validate_sizes(sizes),
+        "restore": validate_restore_capacity(params["restore_capacity"]) if params["restore_capacity"] is not None else None,
+        "store": SnapshotStore(snapshot_path),
+    }
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            cluster={"type": "str", "required": True, "aliases": ["cluster_name"]},
+            name={"type": "list", "elements": "str", "aliases": ["nodegroup", "nodegroups"]},
+            state={"type": "str", "default": "present", "choices": ["present", "stopped", "started"]},
+            desired_size={"type": "int"},
+            min_size={"type": "int"},
+            max_size={"type": "int"},
+            wait={"type": "bool", "default": False},
+            wait_timeout={"type": "int", "default": 1200},
+            wait_sleep={"type": "float", "default": 10},
+            restore_capacity={"type": "dict"},
+            snapshot_path={"type": "path"},
+        ),
+        supports_check_mode=True,
+    )
+
+    def scale() -> dict:
+        request = check_request(module.params)
+        provider = build_provider(module, build_client(module), wait_timeout=module.params["wait_timeout"], wait_sleep=module.params["wait_sleep"])
+        return provider.apply(wait=module.params["wait"], diff=module._diff, **request)
+
+    run_module(module, scale)
+
+
+if __name__ == "__main__":
+    main()
