@@ -153,6 +153,15 @@ def classify_failure(stderr: str) -> str | None:
     return None
 
 
+UNAVAILABLE_STATUS = re.compile(r'due to status "(?P<status>[A-Z_]+)"')
+
+
+def unavailable_cluster_status(stderr: str) -> str | None:
+    """The cluster status named by eksctl's "cannot perform Kubernetes API operations" error."""
+    match = UNAVAILABLE_STATUS.search(stderr)
+    return match.group("status") if match else None
+
+
 def error_line(stderr: str) -> str:
     """The line that says what went wrong.
 

@@ -1,0 +1,202 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: eks_clusters
+short_description: Amazon EKS clusters as inventory hosts, read with eksctl
+version_added: 1.0.0
+description:
+  - Lists EKS clusters with C(eksctl get cluster), one inventory host per cluster, named C(<cluster>.<region>).
+  - Every host runs locally with the controller's Python (C(ansible_connection=local)), so modules of this collection run once per cluster
+    and Ansible's forks, or AWX job slicing, spread a fleet over processes and execution nodes.
+  - Hosts get the variables C(eks_cluster_name), C(eks_cluster_region), C(eks_cluster_owned) and, with O(phase_groups=true),
+    C(eks_cluster_phase) and C(eks_cluster_status_summary).
+  - Hosts are grouped in C(eks_clusters), by region (C(eks_region_eu_north_1)) and, with O(phase_groups=true),
+    by status phase (C(eks_phase_running), C(eks_phase_stopped), ...).
+  - The inventory source file name must end with C(eks_clusters.yml) or C(eks_clusters.yaml).
+  - eksctl reads AWS credentials from the environment (as AWX's inventory sources provide them) or from O(profile).
+extends_documentation_fragment:
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+options:
+  plugin:
+    description: Marks this file as an inventory source of this plugin.
+    type: str
+    required: true
+    choices: [eks_tools.eksctl.eks_clusters]
+  regions:
+    description:
+      - Regions to list clusters in, one eksctl call each, run side by side.
+      - When empty, every region is listed with one C(eksctl get cluster --all-regions) call.
+    type: list
+    elements: str
+    default: []
+  include:
+    description: Shell-style patterns (C(fnmatch)); when given, only clusters whose name matches one of them become hosts.
+    type: list
+    elements: str
+    default: []
+  exclude:
+    description: Shell-style patterns; clusters whose name matches one of them are left out.
+    type: list
+    elements: str
+    default: []
+  phase_groups:
+    description:
+      - Read each cluster's nodegroups (one eksctl call per cluster, side by side) to set C(eks_cluster_phase) and group hosts by phase.
+    type: bool
+    default: true
+  profile:
+    description: AWS profile eksctl uses (C(--profile)).
+    type: str
+  eksctl_path:
+    description: Path of the eksctl executable; by default eksctl is looked up on E(PATH).
+    type: path
+  command_timeout:
+    description: Longest time in seconds one eksctl call may run.
+    type: int
+    default: 300
+  parallelism:
+    description: How many eksctl calls may run at the same time.
+    type: int
+    default: 5
+notes:
+  - The phases are those of M(eks_tools.eksctl.eks_cluster_info) (C(running), C(stopped), C(partial), C(updating), C(degraded), C(empty)),
+    computed from the nodegroups only.
+seealso:
+  - module: eks_tools.eksctl.eks_cluster_info
+author:
+  - eks_tools.eksctl contributors
+"""
+
+EXAMPLES = r"""
+# clusters.eks_clusters.yml: every dev cluster of two regions, grouped by region and phase
+plugin: eks_tools.eksctl.eks_clusters
+regions:
+  - eu-north-1
+  - us-east-1
+include:
+  - "dev-*"
+keyed_groups:
+  - key: eks_cluster_owned
+    prefix: owned
+
+# Then stop the whole fleet with 20 forks:
+#   ansible-playbook -i clusters.eks_clusters.yml eks_tools.eksctl.stop -f 20
+"""
+
+import fnmatch
+import re
+import shutil
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EksctlClient, resolve_binary
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import ClusterUnavailable, EksctlError, EksctlNotFound
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._parsing import unavailable_cluster_status
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import summarize_status, validate_region
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import run_parallel
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
+
+
+def group_name(prefix: str, value: str) -> str:
+    return "%s_%s" % (prefix, re.sub(r"[^A-Za-z0-9_]", "_", value).lower())
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = "eks_tools.eksctl.eks_clusters"
+
+    def verify_file(self, path: str) -> bool:
+        return super().verify_file(path) and path.endswith(("eks_clusters.yml", "eks_clusters.yaml"))
+
+    def _client(self, region: str | None) -> EksctlClient:
+        def on_path() -> str:
+            found = shutil.which("eksctl")
+            if not found:
+                raise EksctlNotFound("eksctl was not found on PATH; install it or set eksctl_path")
+            return found
+
+        return EksctlClient(SubprocessRunner(), resolve_binary(self.get_option("eksctl_path"), on_path), region=region,
+                            profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"))
+
+    def _read(self) -> list[dict]:
+        regions = self.get_option("regions")
+        for region in regions:
+            validate_region(region, option="regions[]")
+        workers = max(1, self.get_option("parallelism"))
+        if regions:
+            listings = run_parallel([lambda region=region: self._client(region).list_clusters() for region in regions], workers)
+            clusters = [cluster for listing in listings for cluster in listing]
+        else:
+            clusters = self._client(None).list_clusters(all_regions=True)
+        clusters = [cluster for cluster in clusters if self._wanted(cluster["name"])]
+        if self.get_option("phase_groups"):
+            summaries = run_parallel([lambda cluster=cluster: self._summary(cluster) for cluster in clusters], workers)
+            for cluster, summary in zip(clusters, summaries):
+                cluster["status_summary"] = summary
+        return clusters
+
+    def _wanted(self, name: str) -> bool:
+        include = self.get_option("include")
+        if include and not any(fnmatch.fnmatchcase(name, pattern) for pattern in include):
+            return False
+        return not any(fnmatch.fnmatchcase(name, pattern) for pattern in self.get_option("exclude"))
+
+    def _summary(self, cluster: dict) -> dict:
+        try:
+            nodegroups = self._client(cluster["region"]).list_nodegroups(cluster["name"])
+        except ClusterUnavailable as exc:
+            return summarize_status([], unavailable_cluster_status(exc.details.get("stderr", "")))
+        return summarize_status(nodegroups)
+
+    def _populate(self, clusters: list[dict]) -> None:
+        strict = self.get_option("strict")
+        self.inventory.add_group("eks_clusters")
+        for cluster in clusters:
+            host = "%s.%s" % (cluster["name"], cluster["region"])
+            self.inventory.add_host(host, group="eks_clusters")
+            variables = {
+                "eks_cluster_name": cluster["name"],
+                "eks_cluster_region": cluster["region"],
+                "eks_cluster_owned": cluster["owned"],
+                "ansible_connection": "local",
+                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+            }
+            groups = [group_name("eks_region", cluster["region"])]
+            if "status_summary" in cluster:
+                variables["eks_cluster_phase"] = cluster["status_summary"]["phase"]
+                variables["eks_cluster_status_summary"] = cluster["status_summary"]
+                groups.append(group_name("eks_phase", cluster["status_summary"]["phase"]))
+            for name, value in variables.items():
+                self.inventory.set_variable(host, name, value)
+            for group in groups:
+                self.inventory.add_group(group)
+                self.inventory.add_child(group, host)
+            self._set_composite_vars(self.get_option("compose"), variables, host, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache") and cache
+        update_cache = self.get_option("cache") and not cache
+        clusters = None
+        if use_cache:
+            try:
+                clusters = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        if clusters is None:
+            try:
+                clusters = self._read()
+            except EksctlError as exc:
+                raise AnsibleParserError("eks_clusters inventory %s: %s" % (path, exc.msg)) from None
+        if update_cache:
+            self._cache[cache_key] = clusters
+        self._populate(clusters)

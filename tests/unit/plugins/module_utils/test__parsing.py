@@ -1,0 +1,150 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The parsers against the exact outputs of the eksctl contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.eks_tools.eksctl.plugins.module_utils import _parsing as parsing
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import OutputParseError
+from ansible_collections.eks_tools.eksctl.tests.unit import contract
+
+
+def test_cluster_list_uses_owned_not_eksctlcreated():
+    assert parsing.parse_cluster_list(contract.CLUSTER_LIST) == [
+        {"name": "demo", "region": "eu-north-1", "owned": True},
+        {"name": "legacy-tf", "region": "eu-north-1", "owned": False},
+    ]
+
+
+@pytest.mark.parametrize("owned, expected", [("True", True), ("False", False), ("Unknown", None)])
+def test_owned_values(owned, expected):
+    document = '[\n    {\n        "Name": "a",\n        "Region": "us-east-1",\n        "Owned": "%s"\n    }\n]' % owned
+    assert parsing.parse_cluster_list(document)[0]["owned"] is expected
+
+
+def test_empty_cluster_list_is_brackets_without_newline():
+    assert parsing.parse_cluster_list(contract.EMPTY_LIST) == []
+
+
+def test_description_region_comes_from_arn():
+    described = parsing.parse_cluster_description(contract.CLUSTER_DESCRIPTION)
+    assert described == {
+        "name": "demo",
+        "region": "eu-north-1",
+        "arn": "arn:aws:eks:eu-north-1:111122223333:cluster/demo",
+        "status": "ACTIVE",
+        "version": "1.31",
+        "endpoint": "https://ABCDEF.gr7.eu-north-1.eks.amazonaws.com",
+        "created_at": "2026-05-01T10:20:30.123Z",
+        "tags": {"alpha.eksctl.io/cluster-name": "demo"},
+    }
+
+
+@pytest.mark.parametrize("arn, region", [
+    ("arn:aws:eks:eu-north-1:111122223333:cluster/demo", "eu-north-1"),
+    ("arn:aws-us-gov:eks:us-gov-west-1:111122223333:cluster/gov", "us-gov-west-1"),
+    ("arn:aws-cn:eks:cn-north-1:111122223333:cluster/cn", "cn-north-1"),
+    ("not-an-arn", None),
+    (None, None),
+])
+def test_region_from_arn(arn, region):
+    assert parsing.region_from_arn(arn) == region
+
+
+def test_nodegroups_read_type_key_and_keep_order():
+    nodegroups = parsing.parse_nodegroups(contract.NODEGROUPS_MIXED)
+    assert [(ng["name"], ng["type"], ng["status"], ng["desired_size"], ng["min_size"], ng["max_size"]) for ng in nodegroups] == [
+        ("ng-self", "unmanaged", "CREATE_COMPLETE", 2, 1, 4),
+        ("ng-1", "managed", "ACTIVE", 3, 2, 5),
+    ]
+    assert nodegroups[1] == {
+        "name": "ng-1", "type": "managed", "status": "ACTIVE", "desired_size": 3, "min_size": 2, "max_size": 5,
+        "instance_type": "t3.medium", "image_id": "AL2023_x86_64_STANDARD", "version": "1.31",
+        "stack_name": "eksctl-demo-nodegroup-ng-1", "autoscaling_group_name": "eks-ng-1-4ac6f1d2-0000-1111-2222-333344445555",
+        "created_at": "2026-05-01T10:40:00.456Z",
+    }
+
+
+@pytest.mark.parametrize("stdout, fragment", [
+    ("", "printed nothing"),
+    ("   \n", "printed nothing"),
+    ("panic: runtime error", "not valid JSON"),
+    ('[\n    {\n        "Name": "demo",', "not valid JSON"),
+    ("{}", "not a list"),
+    ("null", "not a list"),
+    ('["demo"]', "items are not objects"),
+    ('[{"Name": "ng", "Status": "ACTIVE"}]', "lacks the key 'Type'"),
+    ('[{"Name": "ng", "Type": "managed", "Status": "ACTIVE", "DesiredCapacity": "3", "MinSize": 1, "MaxSize": 3}]', "non-integer"),
+    ('[{"Name": "ng", "Type": "managed", "Status": "ACTIVE", "DesiredCapacity": true, "MinSize": 1, "MaxSize": 3}]', "non-integer"),
+])
+def test_bad_nodegroup_output_raises_parse_error(stdout, fragment):
+    with pytest.raises(OutputParseError) as caught:
+        parsing.parse_nodegroups(stdout)
+    assert fragment in caught.value.msg
+    assert "\n" not in caught.value.msg
+
+
+def test_parse_error_excerpt_is_short():
+    with pytest.raises(OutputParseError) as caught:
+        parsing.parse_cluster_list("x" * 5000)
+    assert len(caught.value.msg) < 400
+
+
+def test_description_with_two_items_is_an_error():
+    with pytest.raises(OutputParseError):
+        parsing.parse_cluster_description("[{\"Name\": \"a\"}, {\"Name\": \"b\"}]")
+
+
+@pytest.mark.parametrize("stderr, kind", [
+    (contract.CLUSTER_NOT_FOUND_STDERR, "cluster_not_found"),
+    (contract.CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR, "cluster_not_found"),
+    (contract.NODEGROUP_NOT_FOUND_STDERR, "nodegroup_not_found"),
+    (contract.SCALE_NODEGROUP_NOT_FOUND_STDERR, "nodegroup_not_found"),
+    (contract.REGION_MISSING_STDERR, "region"),
+    (contract.REGION_UNSUPPORTED_STDERR, "region"),
+    (contract.STS_STDERR, "credentials"),
+    (contract.THROTTLED_STDERR, "throttling"),
+    ("Error: x: api error ThrottlingException: Rate exceeded\n", "throttling"),
+    (contract.IN_USE_STDERR, "resource_in_use"),
+    (contract.UNAVAILABLE_STDERR, "cluster_unavailable"),
+    (contract.WARNING_THEN_ERROR_STDERR, "cluster_not_found"),
+    ("Error: unknown flag: --bogus\n", None),
+    ("", None),
+])
+def test_classify_failure(stderr, kind):
+    assert parsing.classify_failure(stderr) == kind
+
+
+def test_error_line_prefers_the_error_over_an_earlier_warning():
+    line = parsing.error_line(contract.WARNING_THEN_ERROR_STDERR)
+    assert line.startswith("unable to describe cluster control plane:")
+
+
+def test_error_line_without_error_prefix_takes_last_line():
+    assert parsing.error_line("first\n\nsecond\n") == "second"
+
+
+def test_unavailable_status():
+    assert parsing.unavailable_cluster_status(contract.UNAVAILABLE_STDERR) == "CREATING"
+    assert parsing.unavailable_cluster_status("other") is None
+
+
+def test_redact_replaces_every_secret():
+    assert parsing.redact("key=AKIA1 secret=s3cr3t again s3cr3t", ["s3cr3t", "AKIA1", ""]) == "key=******** secret=******** again ********"
+
+
+@pytest.mark.parametrize("status, ready, failed, busy", [
+    ("ACTIVE", True, False, False),
+    ("CREATE_COMPLETE", True, False, False),
+    ("UPDATE_COMPLETE", True, False, False),
+    ("UPDATING", False, False, True),
+    ("CREATING", False, False, True),
+    ("UPDATE_IN_PROGRESS", False, False, True),
+    ("DEGRADED", False, True, False),
+    ("CREATE_FAILED", False, True, False),
+    ("UPDATE_ROLLBACK_COMPLETE", False, True, False),
+])
+def test_status_classes(status, ready, failed, busy):
+    assert (parsing.nodegroup_is_ready(status), parsing.nodegroup_has_failed(status), parsing.nodegroup_is_busy(status)) == (ready, failed, busy)

@@ -1,0 +1,263 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The provider: which eksctl calls run, in which order, and what is reported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EksctlClient
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import Capacity
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import CapacityProvider
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
+from ansible_collections.eks_tools.eksctl.tests.unit import contract
+from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import BINARY, FakeEksctl, nodegroups_json
+
+READ = ("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1")
+RUNNING = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 2, 1, 4), ("ng-1", "managed", "ACTIVE", 3, 2, 5))
+STOPPED = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 0, 0, 5))
+
+
+def scale(name, *flags):
+    return ("scale", "nodegroup", "--cluster=demo", "--name=%s" % name) + flags + ("--region=eu-north-1",)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def provider(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, parallelism=5):
+    clock = Clock()
+    client = EksctlClient(fake, BINARY, region=region, sleep=clock.sleep)
+    return CapacityProvider(client, check_mode=check_mode, parallelism=parallelism, wait_timeout=wait_timeout, wait_sleep=5,
+                            clock=clock, sleep=clock.sleep), clock
+
+
+def apply(made, store=None, **kwargs):
+    request = {"cluster": "demo", "state": "present", "names": None, "sizes": {}, "restore": None, "store": store, "wait": False, "diff": True}
+    request.update(kwargs)
+    return made.apply(**request)
+
+
+def test_noop_is_one_read_and_unchanged():
+    fake = FakeEksctl({READ: [RUNNING]})
+    made, _clock = provider(fake)
+    result = apply(made, names=["ng-1"], sizes={"desired_size": 3})
+    assert fake.argvs() == [list(READ)]
+    assert result["changed"] is False and result["commands"] == []
+    assert result["nodegroups"][0]["action"] == "unchanged"
+    assert result["diff"] == {"before": {"nodegroups": {}}, "after": {"nodegroups": {}}}
+
+
+def test_check_mode_reads_predicts_and_never_writes():
+    fake = FakeEksctl({READ: [RUNNING]})
+    made, _clock = provider(fake, check_mode=True)
+    result = apply(made, names=["ng-1"], sizes={"desired_size": 4})
+    assert fake.argvs() == [list(READ)]
+    assert result["changed"] is True
+    assert result["commands"] == [[BINARY] + list(scale("ng-1", "--nodes=4"))]
+    assert result["diff"]["after"]["nodegroups"]["ng-1"] == {"desired_size": 4, "min_size": 2, "max_size": 5}
+
+
+def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    fake = FakeEksctl({READ: [RUNNING]})
+    fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    recorded_at_write = []
+    replay = fake.run
+
+    def run(argv, env, timeout):
+        if argv[1] == "scale":
+            recorded_at_write.append(store.load("eu-north-1/demo"))
+        return replay(argv, env, timeout)
+
+    fake.run = run
+    made, _clock = provider(fake)
+    result = apply(made, store=store, state="stopped")
+    expected = {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)}
+    assert recorded_at_write == [expected, expected]
+    assert sorted(fake.argvs()[1:]) == sorted([list(scale("ng-self", "--nodes=0", "--nodes-min=0")), list(scale("ng-1", "--nodes=0", "--nodes-min=0"))])
+    assert [n["action"] for n in result["nodegroups"]] == ["stopped", "stopped"]
+    assert result["capacity_snapshot"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
+                                           "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
+    assert result["ansible_facts"] == {"eks_capacity_snapshots": {"eu-north-1/demo": result["capacity_snapshot"]}}
+
+
+def test_stop_of_stopped_cluster_is_ok_and_sets_no_fact(tmp_path):
+    fake = FakeEksctl({READ: [STOPPED]})
+    made, _clock = provider(fake)
+    result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
+    assert result["changed"] is False and len(fake.calls) == 1
+    assert "ansible_facts" not in result
+    assert not (tmp_path / "snap.json").exists()
+
+
+def test_start_restores_from_file_and_removes_it(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("eu-north-1/demo", {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)})
+    fake = FakeEksctl({READ: [STOPPED]})
+    fake.add(scale("ng-self", "--nodes=2", "--nodes-min=1", "--nodes-max=4"), contract.SCALE_STDOUT)
+    fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=store, state="started")
+    assert [n["action"] for n in result["nodegroups"]] == ["restored", "restored"]
+    assert len(fake.calls) == 3
+    assert not (tmp_path / "snap.json").exists()
+    assert result["ansible_facts"] == {"eks_capacity_snapshots": {"eu-north-1/demo": {}}}
+
+
+def test_restore_capacity_wins_over_file(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("eu-north-1/demo", {"ng-1": Capacity(1, 1, 5)})
+    fake = FakeEksctl({READ: [STOPPED]})
+    fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=store, state="started", names=["ng-1"], restore={"ng-1": Capacity(3, 2, 5)})
+    assert result["nodegroups"][0]["after"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+
+
+def test_partial_failure_reports_each_nodegroup():
+    fake = FakeEksctl({READ: [RUNNING]})
+    fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), (1, "", "Error: failed to scale nodegroup \"ng-1\": boom\n"))
+    made, _clock = provider(fake, parallelism=1)
+    with pytest.raises(errors.OperationFailed) as caught:
+        apply(made, state="stopped")
+    outcome = {n["name"]: n for n in caught.value.details["nodegroups"]}
+    assert outcome["ng-self"]["action"] == "stopped" and outcome["ng-self"]["changed"] is True
+    assert outcome["ng-1"]["action"] == "failed" and "boom" in outcome["ng-1"]["error"]
+    assert caught.value.details["changed"] is True
+    assert "changed: ng-self" in caught.value.msg
+
+
+def test_after_a_failure_no_new_write_starts():
+    three = nodegroups_json(("a", "managed", "ACTIVE", 1, 1, 2), ("b", "managed", "ACTIVE", 1, 1, 2), ("c", "managed", "ACTIVE", 1, 1, 2))
+    fake = FakeEksctl({READ: [three]})
+    fake.add(scale("a", "--nodes=0", "--nodes-min=0"), (1, "", "Error: boom\n"))
+    made, _clock = provider(fake, parallelism=1)
+    with pytest.raises(errors.OperationFailed) as caught:
+        apply(made, state="stopped")
+    assert [n["action"] for n in caught.value.details["nodegroups"]] == ["failed", "not_attempted", "not_attempted"]
+    assert len(fake.calls) == 2
+
+
+def test_busy_nodegroup_is_waited_for_before_scaling():
+    busy = nodegroups_json(("ng-1", "managed", "UPDATING", 3, 2, 5))
+    idle = nodegroups_json(("ng-1", "managed", "ACTIVE", 3, 2, 5))
+    fake = FakeEksctl({READ: [busy, busy, idle]})
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, clock = provider(fake)
+    result = apply(made, names=["ng-1"], sizes={"desired_size": 4})
+    assert result["changed"] is True
+    assert [argv[0] for argv in fake.argvs()] == ["get", "get", "get", "scale"]
+    assert clock.sleeps == [5, 5]
+
+
+def test_busy_nodegroup_times_out():
+    busy = nodegroups_json(("ng-1", "managed", "UPDATING", 3, 2, 5))
+    fake = FakeEksctl({READ: [busy]})
+    made, _clock = provider(fake, wait_timeout=12)
+    with pytest.raises(errors.WaitTimeout, match="ng-1"):
+        apply(made, names=["ng-1"], sizes={"desired_size": 4})
+    assert all(argv[0] == "get" for argv in fake.argvs())
+
+
+def test_conflict_409_waits_then_retries_once():
+    fake = FakeEksctl({READ: [RUNNING, nodegroups_json(("ng-1", "managed", "UPDATING", 3, 2, 5)), RUNNING]})
+    fake.add(scale("ng-1", "--nodes=4"), (1, "", contract.IN_USE_STDERR), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, names=["ng-1"], sizes={"desired_size": 4})
+    assert result["changed"] is True
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "get", "get", "scale"]
+
+
+def test_wait_polls_once_per_interval_for_all_nodegroups():
+    updating = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "UPDATING", 0, 0, 5))
+    fake = FakeEksctl({READ: [RUNNING, updating, updating, STOPPED]})
+    fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    made, clock = provider(fake)
+    apply(made, state="stopped", wait=True)
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "scale", "get", "get", "get"]
+    assert clock.sleeps == [5, 5]
+
+
+def test_wait_fails_at_once_on_degraded():
+    degraded = nodegroups_json(("ng-1", "managed", "DEGRADED", 4, 2, 5))
+    fake = FakeEksctl({READ: [RUNNING, degraded]})
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, clock = provider(fake)
+    with pytest.raises(errors.NodegroupFailed, match="DEGRADED") as caught:
+        apply(made, names=["ng-1"], sizes={"desired_size": 4}, wait=True)
+    assert clock.sleeps == []
+    assert caught.value.details["nodegroups"][0]["action"] == "scaled"
+
+
+def test_wait_timeout_names_pending_nodegroups():
+    updating = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 2, 1, 4), ("ng-1", "managed", "UPDATING", 4, 2, 5))
+    fake = FakeEksctl({READ: [RUNNING, updating]})
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake, wait_timeout=11)
+    with pytest.raises(errors.WaitTimeout, match=r"still pending: ng-1 \(UPDATING, 4/2/5\)"):
+        apply(made, names=["ng-1"], sizes={"desired_size": 4}, wait=True)
+
+
+def test_region_from_arn_when_no_region_is_given(tmp_path):
+    read = ("get", "nodegroup", "--cluster=demo", "--output=json")
+    fake = FakeEksctl({read: [STOPPED], ("get", "cluster", "--name=demo", "--output=json"): [contract.CLUSTER_DESCRIPTION]})
+    made, _clock = provider(fake, region=None)
+    result = apply(made, store=SnapshotStore(str(tmp_path / "s.json")), state="stopped")
+    assert result["region"] == "eu-north-1"
+    assert len(fake.calls) == 2
+
+
+def test_missing_cluster_fails_with_cluster_not_found():
+    fake = FakeEksctl({READ: [(1, "", contract.CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)]})
+    made, _clock = provider(fake)
+    with pytest.raises(errors.ClusterNotFound, match="cluster 'demo' was not found in region eu-north-1"):
+        apply(made, state="stopped")
+
+
+def test_cluster_info_named_cluster_two_reads():
+    fake = FakeEksctl({READ: [contract.NODEGROUPS_MIXED],
+                       ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION]})
+    made, _clock = provider(fake)
+    (cluster,) = made.cluster_info(name="demo")
+    assert len(fake.calls) == 2
+    assert cluster["region"] == "eu-north-1" and cluster["owned"] is True
+    assert cluster["status_summary"] == {"phase": "running", "ready": True, "nodegroups_total": 2, "nodegroups_ready": 2,
+                                         "nodegroups_stopped": 0, "desired_nodes": 5}
+    assert cluster["nodes_exist"] is True
+
+
+def test_cluster_info_missing_cluster_is_empty():
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)],
+                       ("get", "cluster", "--name=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)]})
+    made, _clock = provider(fake)
+    assert made.cluster_info(name="X") == []
+
+
+def test_cluster_info_details_for_all_regions_reads_each_in_its_region():
+    listing = json.dumps([{"Name": "a", "Region": "us-east-1", "Owned": "False"}], indent=4)
+    description = contract.CLUSTER_DESCRIPTION.replace("eu-north-1", "us-east-1").replace("cluster/demo", "cluster/a").replace('"Name": "demo"', '"Name": "a"')
+    fake = FakeEksctl({
+        ("get", "cluster", "--all-regions", "--output=json"): [listing],
+        ("get", "cluster", "--name=a", "--output=json", "--region=us-east-1"): [description],
+        ("get", "nodegroup", "--cluster=a", "--output=json", "--region=us-east-1"): ["[]"],
+    })
+    made, _clock = provider(fake, region=None)
+    (cluster,) = made.cluster_info(all_regions=True, details=True)
+    assert (cluster["name"], cluster["region"], cluster["owned"], cluster["status_summary"]["phase"]) == ("a", "us-east-1", False, "empty")

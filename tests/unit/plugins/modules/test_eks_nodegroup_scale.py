@@ -1,0 +1,157 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""eks_nodegroup_scale in-process: exact argv and environment of every eksctl call, and bad input refused before any call."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.eks_tools.eksctl.plugins.modules import eks_nodegroup_scale
+from ansible_collections.eks_tools.eksctl.tests.unit import contract
+from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import FakeEksctl, nodegroups_json
+from ansible_collections.eks_tools.eksctl.tests.unit.module_harness import clean_aws_environment, run_module
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
+RUNNING = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 2, 1, 4), ("ng-1", "managed", "ACTIVE", 3, 2, 5))
+
+
+@pytest.fixture(name="eksctl")
+def eksctl_fixture(tmp_path, monkeypatch):
+    clean_aws_environment(monkeypatch)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    exe = tmp_path / "eksctl"
+    exe.write_text("#!/bin/sh\nexit 99\n")
+    exe.chmod(0o755)
+    return str(exe)
+
+
+def base(eksctl, **extra):
+    args = {"cluster": "demo", "region": "eu-north-1", "eksctl_path": eksctl}
+    args.update(extra)
+    return args
+
+
+def test_scale_exact_argv_and_environment(monkeypatch, eksctl):
+    monkeypatch.setenv("AWS_SECURITY_TOKEN", TOKEN)
+    fake = FakeEksctl()
+    fake.add(("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"), RUNNING)
+    fake.add(("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=4", "--nodes-max=6", "--region=eu-north-1"), contract.SCALE_STDOUT)
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main,
+                                base(eksctl, name=["ng-1"], desired_size=4, max_size=6, access_key="AKIAEXAMPLE", secret_key=SECRET), fake)
+    assert not failed, result
+    env = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SESSION_TOKEN": TOKEN}
+    assert fake.calls == [
+        {"argv": [eksctl, "get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"], "env": env, "timeout": None},
+        {"argv": [eksctl, "scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=4", "--nodes-max=6", "--region=eu-north-1"],
+         "env": env, "timeout": None},
+    ]
+    assert result["changed"] is True
+    assert result["commands"] == [fake.calls[1]["argv"]]
+    for secret in (SECRET, TOKEN):
+        assert secret not in json.dumps(result)
+
+
+def test_noop_is_one_call_and_ok(monkeypatch, eksctl):
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING]})
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, name="ng-1", desired_size=3, min_size=2), fake)
+    assert not failed and result["changed"] is False and len(fake.calls) == 1
+
+
+def test_check_mode_and_diff(monkeypatch, eksctl):
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING]})
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, state="stopped"), fake, check_mode=True, diff=True)
+    assert not failed and result["changed"] is True and len(fake.calls) == 1
+    assert result["diff"]["after"]["nodegroups"] == {"ng-self": {"desired_size": 0, "min_size": 0, "max_size": 4},
+                                                     "ng-1": {"desired_size": 0, "min_size": 0, "max_size": 5}}
+    assert "ansible_facts" not in result
+    assert result["capacity_snapshot"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+
+
+def test_region_from_environment(monkeypatch, eksctl):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=us-east-1"): [RUNNING]})
+    args = base(eksctl, name="ng-1", desired_size=3)
+    del args["region"]
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, args, fake)
+    assert not failed and result["region"] == "us-east-1"
+
+
+def test_unknown_nodegroup_lists_existing_after_one_read_and_no_write(monkeypatch, eksctl):
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING]})
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, name=["ng-zz"], desired_size=1), fake)
+    assert failed and "it has: ng-1, ng-self" in result["msg"]
+    assert [call["argv"][1] for call in fake.calls] == ["get"]
+
+
+def test_restore_capacity_for_missing_nodegroup_fails_after_one_read(monkeypatch, eksctl):
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING]})
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main,
+                                base(eksctl, state="started", restore_capacity={"ng-gone": {"desired_size": 1, "min_size": 1, "max_size": 2}}), fake)
+    assert failed and "ng-gone" in result["msg"] and len(fake.calls) == 1
+
+
+def test_eksctl_failure_gives_one_line_with_cmd_rc_stderr(monkeypatch, eksctl):
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [(1, "", contract.STS_STDERR)]})
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, state="stopped"), fake)
+    assert failed and "\n" not in result["msg"] and "STS" in result["msg"]
+    assert result["rc"] == 1 and result["cmd"][0] == eksctl and result["stderr"] == contract.STS_STDERR
+
+
+NAME_CASES = ["", "my cluster", "a;b", "$(id)", "`id`", "a\nb", "-rf", "x" * 101, "a|b", "a&&b", "a>b"]
+
+
+@pytest.mark.parametrize("args, option", [
+    *[({"cluster": value, "name": ["ng-1"], "desired_size": 1}, "cluster") for value in NAME_CASES],
+    ({"name": ["ng 1"], "desired_size": 1}, "name"),
+    ({"name": ["-ng"], "desired_size": 1}, "name"),
+    ({"name": ["ng;reboot"], "desired_size": 1}, "name"),
+    ({"name": ["$(reboot)"], "desired_size": 1}, "name"),
+    ({"name": ["`reboot`"], "desired_size": 1}, "name"),
+    ({"name": ["ng\n1"], "desired_size": 1}, "name"),
+    ({"name": ["n" * 64], "desired_size": 1}, "name"),
+    ({"name": [""], "desired_size": 1}, "name"),
+    ({"name": ["ng-1"], "desired_size": -1}, "desired_size"),
+    ({"name": ["ng-1"], "min_size": -1}, "min_size"),
+    ({"name": ["ng-1"], "max_size": -3}, "max_size"),
+    ({"name": ["ng-1"], "max_size": 0}, "max_size"),
+    ({"name": ["ng-1"], "min_size": 3, "max_size": 2}, "min_size"),
+    ({"name": ["ng-1"], "desired_size": 5, "max_size": 4}, "desired_size"),
+    ({"name": ["ng-1"], "desired_size": 1, "min_size": 2}, "desired_size"),
+    ({"name": ["ng-1"], "desired_size": "three"}, "desired_size"),
+    ({"name": ["ng-1"], "max_size": "1.5"}, "max_size"),
+    ({"name": ["ng-1"]}, "desired_size"),
+    ({"desired_size": 1}, "name"),
+    ({"state": "stopped", "desired_size": 1}, "desired_size"),
+    ({"state": "started", "min_size": 1}, "min_size"),
+    ({"state": "stopped", "restore_capacity": {"ng-1": {"desired_size": 1, "min_size": 1, "max_size": 2}}}, "restore_capacity"),
+    ({"state": "started", "restore_capacity": {"ng-1": 3}}, "restore_capacity"),
+    ({"state": "started", "restore_capacity": {"ng-1": {"desired_size": 1, "min_size": 1}}}, "restore_capacity"),
+    ({"state": "started", "restore_capacity": {"ng-1": {"desired_size": 3, "min_size": 1, "max_size": 2}}}, "restore_capacity"),
+    ({"state": "started", "restore_capacity": {"ng 1": {"desired_size": 1, "min_size": 1, "max_size": 2}}}, "restore_capacity"),
+    ({"state": "started", "restore_capacity": {"ng-1": {"desired_size": "x", "min_size": 1, "max_size": 2}}}, "restore_capacity"),
+    ({"state": "stopped", "region": "europe"}, "region"),
+    ({"state": "stopped", "region": "us-east-1; id"}, "region"),
+    ({"state": "stopped", "region": "EU-NORTH-1"}, "region"),
+    ({"state": "stopped", "state_bogus": 1}, "state_bogus"),
+    ({"state": "paused"}, "state"),
+    ({"state": "stopped", "wait_timeout": -1}, "wait_timeout"),
+    ({"state": "stopped", "wait_sleep": 0}, "wait_sleep"),
+    ({"state": "stopped", "command_timeout": 0}, "command_timeout"),
+    ({"state": "stopped", "parallelism": 0}, "parallelism"),
+    ({"state": "stopped", "retries": -1}, "retries"),
+    ({"state": "stopped", "access_key": "AKIAEXAMPLE"}, "secret_key"),
+    ({"state": "stopped", "eksctl_path": "@DIR@"}, "eksctl_path"),
+    ({"state": "stopped", "snapshot_path": "@DIR@"}, "snapshot_path"),
+])
+def test_bad_input_fails_before_any_eksctl_call(monkeypatch, eksctl, tmp_path, args, option):
+    fake = FakeEksctl()
+    module_args = base(eksctl)
+    module_args.update({key: str(tmp_path) if value == "@DIR@" else value for key, value in args.items()})
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, module_args, fake)
+    assert failed, result
+    assert fake.calls == []
+    assert option in result["msg"]
+    assert "\n" not in result["msg"] and "Traceback" not in result["msg"]
