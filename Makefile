@@ -15,7 +15,7 @@ export ANSIBLE_NOCOLOR := 1
 # The demo runs against the simulator: its eksctl comes first on PATH, its state lives in .cache/demo.
 DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_STATE)" \
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e eks_snapshot_path=$(CACHE)/demo/capacity_snapshots.json
+DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e eks_snapshot_path=$(CACHE)/demo/capacity_snapshots.json -e wait=true -e wait_sleep=0.5
 
 .PHONY: setup demo test sanity units integration lint build ee bench clean
 
@@ -31,13 +31,18 @@ $(LINK):
 	ln -sfn $(CURDIR) $(LINK)
 
 demo: setup
-	rm -rf $(CACHE)/demo && mkdir -p $(CACHE)/demo
-	@echo "== eksctl simulator: $$($(DEMO_ENV) eksctl version) (state $(SIM_STATE))"
-	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report -e '{"regions": ["eu-north-1", "us-east-1"]}'
-	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.stop $(DEMO_ARGS)
-	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
-	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.start $(DEMO_ARGS)
-	$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
+	@rm -rf $(CACHE)/demo && mkdir -p $(CACHE)/demo
+	@echo "== eksctl simulator $$($(DEMO_ENV) eksctl version), state in $(SIM_STATE)"
+	@echo "== 1/5 every cluster of two regions, with nodegroups and sizes"
+	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report -e '{"regions": ["eu-north-1", "us-east-1"]}'
+	@echo "== 2/5 stop cluster demo (sizes recorded first)"
+	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.stop $(DEMO_ARGS)
+	@echo "== 3/5 demo while stopped"
+	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
+	@echo "== 4/5 start cluster demo (recorded sizes restored)"
+	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.start $(DEMO_ARGS)
+	@echo "== 5/5 demo after the start: the sizes of step 1"
+	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
 
 test: sanity units integration lint build ee
 

@@ -69,7 +69,7 @@ notes:
 seealso:
   - module: eks_tools.eksctl.eks_cluster_info
 author:
-  - eks_tools.eksctl contributors
+  - eks_tools.eksctl contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""

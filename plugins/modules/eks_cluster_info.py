@@ -48,7 +48,7 @@ seealso:
     description: The eksctl command this module runs.
     link: https://eksctl.io/usage/creating-and-managing-clusters/
 author:
-  - eks_tools.eksctl contributors
+  - eks_tools.eksctl contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""

@@ -96,8 +96,9 @@ options:
   snapshot_path:
     description:
       - File that keeps the recorded sizes of every stopped cluster, keyed by region and cluster.
-      - Defaults to C(~/.ansible/eks_tools.eksctl/capacity_snapshots.json) for the user that runs the module.
+      - The default is per user (the user that runs the module).
     type: path
+    default: ~/.ansible/eks_tools.eksctl/capacity_snapshots.json
 requirements:
   - eksctl on the host that runs the module.
 notes:
@@ -112,7 +113,7 @@ seealso:
     description: The eksctl command this module runs.
     link: https://eksctl.io/usage/nodegroup-managed/
 author:
-  - eks_tools.eksctl contributors
+  - eks_tools.eksctl contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""
@@ -304,7 +305,7 @@ def check_request(params: dict) -> dict:
         raise InvalidRequest("wait_timeout must be 0 or greater")
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")
-    snapshot_path = os.path.expanduser(params["snapshot_path"] or DEFAULT_SNAPSHOT_PATH)
+    snapshot_path = params["snapshot_path"]
     if os.path.isdir(snapshot_path):
         raise InvalidRequest("snapshot_path=%s is a directory; give a file path" % snapshot_path)
     return {
@@ -330,7 +331,7 @@ def main() -> None:
             wait_timeout={"type": "int", "default": 1200},
             wait_sleep={"type": "float", "default": 10},
             restore_capacity={"type": "dict"},
-            snapshot_path={"type": "path"},
+            snapshot_path={"type": "path", "default": DEFAULT_SNAPSHOT_PATH},
         ),
         supports_check_mode=True,
     )

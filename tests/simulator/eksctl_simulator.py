@@ -383,7 +383,7 @@ class Simulator:
                     if line.startswith("[") and line.endswith("]"):
                         current = line[1:-1].strip()
                     elif current == section and "=" in line:
-                        key, _, value = line.partition("=")
+                        key, _separator, value = line.partition("=")
                         if key.strip() == "region":
                             return value.strip()
         except OSError:
@@ -554,7 +554,8 @@ class Simulator:
         if output == "json":
             self.stdout.append(document)
         elif cluster:
-            self.stdout.append("NAME\tVERSION\tSTATUS\tCREATED\n%s\t%s\t%s\t%s\n" % (cluster["name"], cluster["version"], cluster["status"], cluster["created"]))
+            self.stdout.append("NAME\tVERSION\tSTATUS\tCREATED\n%s\t%s\t%s\t%s\n"
+                               % (cluster["name"], cluster["version"], cluster["status"], cluster["created"]))
         elif document == "[]":
             self.stdout.append("No clusters found\n")
         else:

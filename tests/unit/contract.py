@@ -116,7 +116,8 @@ STS_STDERR = ("Error: checking AWS STS access \u2013 cannot get role ARN for cur
 THROTTLED_STDERR = ("Error: unable to describe cluster control plane: operation error EKS: DescribeCluster, exceeded maximum number of attempts, 3, "
                     "https response error StatusCode: 429, RequestID: 1, TooManyRequestsException: Rate exceeded\n")
 IN_USE_STDERR = ('Error: failed to scale nodegroup "ng-1" for cluster "demo", error: operation error EKS: UpdateNodegroupConfig, '
-                 'https response error StatusCode: 409, RequestID: 1, ResourceInUseException: Nodegroup cannot be updated as it is currently not in Active State\n')
+                 'https response error StatusCode: 409, RequestID: 1, '
+                 'ResourceInUseException: Nodegroup cannot be updated as it is currently not in Active State\n')
 UNAVAILABLE_STDERR = 'Error: cannot perform Kubernetes API operations on cluster "C" in "eu-north-1" region due to status "CREATING"\n'
 WARNING_THEN_ERROR_STDERR = ("2026-05-01 10:00:00 [!]  retryable error (Throttling) from cloudformation/DescribeStacks - will retry after delay\n"
                              + CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)

@@ -100,7 +100,7 @@ def test_failures_are_typed_and_carry_the_command(stderr, error_class):
     made, _sleeps = client(fake)
     with pytest.raises(errors.CommandFailed) as caught:
         made.list_nodegroups("demo")
-    assert type(caught.value) is error_class
+    assert caught.type is error_class
     assert caught.value.details["cmd"][0] == BINARY and caught.value.details["rc"] == 1
     assert caught.value.msg.startswith("Failed to list the nodegroups of cluster 'demo': ")
     assert "\n" not in caught.value.msg

@@ -1,0 +1,67 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""eks_cluster_info ad hoc against the simulator."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_listing_a_region_is_one_call(sim):
+    result, _ = sim.module("eks_cluster_info", "region=us-east-1")
+    assert result["clusters"] == [{"name": "staging", "region": "us-east-1", "owned": True},
+                                  {"name": "sandbox", "region": "us-east-1", "owned": True}]
+    assert [call["argv"] for call in sim.calls()] == [["get", "cluster", "--output=json", "--region=us-east-1"]]
+
+
+def test_all_regions_is_one_call(sim):
+    result, _ = sim.module("eks_cluster_info", "all_regions=true")
+    assert sorted((c["region"], c["name"]) for c in result["clusters"]) == [
+        ("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
+    assert len(sim.calls()) == 1
+
+
+@pytest.mark.parametrize("cluster, region, phase, ready, types, desired_nodes", [
+    ("demo", "eu-north-1", "running", True, ["unmanaged", "managed", "managed"], 6),
+    ("legacy-tf", "eu-north-1", "running", True, ["managed"], 2),
+    ("staging", "us-east-1", "stopped", False, ["unmanaged", "managed"], 0),
+    ("sandbox", "us-east-1", "empty", False, [], 0),
+])
+def test_named_cluster_fields(sim, cluster, region, phase, ready, types, desired_nodes):
+    result, _ = sim.module("eks_cluster_info", "name=%s region=%s" % (cluster, region))
+    assert result["changed"] is False
+    (entry,) = result["clusters"]
+    assert entry["name"] == cluster and entry["region"] == region
+    assert entry["arn"] == "arn:aws:eks:%s:111122223333:cluster/%s" % (region, cluster)
+    assert entry["status"] == "ACTIVE" and entry["version"] and entry["endpoint"].startswith("https://") and entry["created_at"]
+    assert [ng["type"] for ng in entry["nodegroups"]] == types
+    assert entry["status_summary"]["phase"] == phase
+    assert entry["status_summary"]["ready"] is ready
+    assert entry["status_summary"]["desired_nodes"] == desired_nodes
+    assert entry["nodes_exist"] is (desired_nodes > 0)
+    for nodegroup in entry["nodegroups"]:
+        assert set(nodegroup) == {"name", "type", "status", "desired_size", "min_size", "max_size", "instance_type", "image_id",
+                                  "version", "stack_name", "autoscaling_group_name", "created_at"}
+    assert len(sim.calls()) <= 2
+
+
+def test_missing_cluster_is_not_a_failure(sim):
+    result, completed = sim.module("eks_cluster_info", "name=nope region=eu-north-1")
+    assert completed.returncode == 0 and result["clusters"] == []
+    assert len(sim.calls()) <= 2
+
+
+def test_region_from_profile_only(sim):
+    config = sim.home + "/aws-config"
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write("[profile ops]\nregion = us-east-1\n")
+    result, _ = sim.module("eks_cluster_info", "name=staging profile=ops", env={"AWS_CONFIG_FILE": config})
+    assert result["clusters"][0]["region"] == "us-east-1"
+    assert all("--profile=ops" in call["argv"] for call in sim.calls())
+
+
+def test_details_for_every_listed_cluster(sim):
+    result, _ = sim.module("eks_cluster_info", "region=eu-north-1 details=true")
+    assert [(c["name"], c["owned"], c["status_summary"]["phase"]) for c in result["clusters"]] == [
+        ("demo", True, "running"), ("legacy-tf", False, "running")]
+    assert len(sim.calls()) == 5
