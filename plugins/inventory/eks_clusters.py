@@ -81,7 +81,7 @@ regions:
 include:
   - "dev-*"
 keyed_groups:
-  - key: eks_cluster_owned
+  - key: eks_cluster_owned | string
     prefix: owned
 
 # Then stop the whole fleet with 20 forks:
@@ -91,6 +91,7 @@ keyed_groups:
 import fnmatch
 import re
 import shutil
+import sys
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
@@ -164,7 +165,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 "eks_cluster_region": cluster["region"],
                 "eks_cluster_owned": cluster["owned"],
                 "ansible_connection": "local",
-                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                # The controller's own Python: host variables from an inventory plugin are never templated.
+                "ansible_python_interpreter": sys.executable,
             }
             groups = [group_name("eks_region", cluster["region"])]
             if "status_summary" in cluster:

@@ -194,15 +194,22 @@ def plan_present(nodegroups: list[dict[str, t.Any]], requested: dict[str, int]) 
 def plan_stop(nodegroups: list[dict[str, t.Any]], recorded: dict[str, Capacity]) -> tuple[list[Step], dict[str, Capacity]]:
     """Desired and min to 0, max kept. Returns the steps and the capacity to record before writing.
 
-    A nodegroup that is running is recorded with its current sizes. One that is already stopped
-    is never recorded as zero: an earlier recording of it is kept, so a second stop after an
-    interrupted one loses nothing.
+    * A nodegroup that is running is recorded with its current sizes.
+    * A nodegroup that is already stopped keeps its earlier recording, so a second stop after an
+      interrupted one loses nothing.
+    * A cluster whose selected nodegroups are all stopped records nothing new: zeros never
+      replace a recording.
+    * Otherwise a stopped nodegroup with no recording is recorded at zero, so that the start puts
+      it back at zero (a pool kept at zero on purpose stays there) instead of guessing.
     """
     steps = []
     snapshot = dict(recorded)
+    running = any(not capacity_of(nodegroup).stopped for nodegroup in nodegroups)
     for nodegroup in nodegroups:
         before = capacity_of(nodegroup)
         if before.stopped:
+            if running:
+                snapshot.setdefault(nodegroup["name"], before)
             steps.append(Step(nodegroup["name"], nodegroup["type"], before, before, ACTION_UNCHANGED, {}))
             continue
         snapshot[nodegroup["name"]] = before

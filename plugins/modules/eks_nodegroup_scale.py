@@ -103,8 +103,8 @@ requirements:
   - eksctl on the host that runs the module.
 notes:
   - The recorded sizes of a nodegroup that is already stopped are never overwritten with zeros, so a second stop after an interrupted
-    one loses nothing. A nodegroup that was at zero before the first stop is therefore not recorded, and a start without O(restore_capacity)
-    starts it with desired V(max(min_size, 1)) and a warning; select the nodegroups to start with O(name) to avoid that.
+    one loses nothing, and a stop of a cluster whose nodegroups are all stopped records nothing.
+  - A nodegroup that is at zero while others of the cluster run is recorded at zero when the cluster is stopped, so the start leaves it at zero.
   - With O(wait=false) the task returns once EKS accepted every scale; the nodegroups then show C(UPDATING) for a while.
   - Throttling by AWS is retried (O(retries), O(retry_delay)); a 409 from a nodegroup that became busy is retried once after it settles.
 seealso:

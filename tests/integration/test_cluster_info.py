@@ -8,14 +8,14 @@ import pytest
 
 
 def test_listing_a_region_is_one_call(sim):
-    result, _ = sim.module("eks_cluster_info", "region=us-east-1")
+    result, _completed = sim.module("eks_cluster_info", "region=us-east-1")
     assert result["clusters"] == [{"name": "staging", "region": "us-east-1", "owned": True},
                                   {"name": "sandbox", "region": "us-east-1", "owned": True}]
     assert [call["argv"] for call in sim.calls()] == [["get", "cluster", "--output=json", "--region=us-east-1"]]
 
 
 def test_all_regions_is_one_call(sim):
-    result, _ = sim.module("eks_cluster_info", "all_regions=true")
+    result, _completed = sim.module("eks_cluster_info", "all_regions=true")
     assert sorted((c["region"], c["name"]) for c in result["clusters"]) == [
         ("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
     assert len(sim.calls()) == 1
@@ -28,7 +28,7 @@ def test_all_regions_is_one_call(sim):
     ("sandbox", "us-east-1", "empty", False, [], 0),
 ])
 def test_named_cluster_fields(sim, cluster, region, phase, ready, types, desired_nodes):
-    result, _ = sim.module("eks_cluster_info", "name=%s region=%s" % (cluster, region))
+    result, _completed = sim.module("eks_cluster_info", "name=%s region=%s" % (cluster, region))
     assert result["changed"] is False
     (entry,) = result["clusters"]
     assert entry["name"] == cluster and entry["region"] == region
@@ -55,13 +55,13 @@ def test_region_from_profile_only(sim):
     config = sim.home + "/aws-config"
     with open(config, "w", encoding="utf-8") as handle:
         handle.write("[profile ops]\nregion = us-east-1\n")
-    result, _ = sim.module("eks_cluster_info", "name=staging profile=ops", env={"AWS_CONFIG_FILE": config})
+    result, _completed = sim.module("eks_cluster_info", "name=staging profile=ops", env={"AWS_CONFIG_FILE": config})
     assert result["clusters"][0]["region"] == "us-east-1"
     assert all("--profile=ops" in call["argv"] for call in sim.calls())
 
 
 def test_details_for_every_listed_cluster(sim):
-    result, _ = sim.module("eks_cluster_info", "region=eu-north-1 details=true")
+    result, _completed = sim.module("eks_cluster_info", "region=eu-north-1 details=true")
     assert [(c["name"], c["owned"], c["status_summary"]["phase"]) for c in result["clusters"]] == [
         ("demo", True, "running"), ("legacy-tf", False, "running")]
     assert len(sim.calls()) == 5

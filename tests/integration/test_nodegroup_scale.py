@@ -13,17 +13,17 @@ SEED_DEMO = {"ng-self": (2, 1, 4), "ng-1": (3, 2, 5), "ng-2": (1, 1, 3)}
 
 
 def test_four_step_present_stopped_started(sim):
-    results, _ = sim.playbook("four_step.yml")
+    results, _completed = sim.playbook("four_step.yml")
     assert [entry["status"] for entry in results if entry["task"].endswith("assert")] == ["ok", "ok", "ok"]
     assert sim.sizes("demo") == {"ng-self": (2, 1, 4), "ng-1": (4, 2, 6), "ng-2": (1, 1, 3)}
 
 
 def test_ad_hoc_scale_then_ok_with_one_read(sim):
     args = "cluster=demo region=eu-north-1 name=ng-2 desired_size=2"
-    result, _ = sim.module("eks_nodegroup_scale", args)
+    result, _completed = sim.module("eks_nodegroup_scale", args)
     assert result["changed"] is True and sim.sizes("demo")["ng-2"] == (2, 1, 3)
     sim.reset_calls()
-    result, _ = sim.module("eks_nodegroup_scale", args)
+    result, _completed = sim.module("eks_nodegroup_scale", args)
     assert result["changed"] is False
     assert [call["argv"] for call in sim.calls()] == [["get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"]]
 
@@ -81,7 +81,7 @@ def test_stop_start_in_separate_runs_with_jsonfile_fact_cache(sim):
 
 def test_stop_start_in_separate_runs_with_restore_capacity(sim):
     cwd, home = fresh_dirs(sim, "night")
-    result, _ = sim.module("eks_nodegroup_scale", "cluster=demo region=eu-north-1 state=stopped", env={"HOME": home})
+    result, _completed = sim.module("eks_nodegroup_scale", "cluster=demo region=eu-north-1 state=stopped", env={"HOME": home})
     snapshot = result["capacity_snapshot"]
     cwd, home = fresh_dirs(sim, "morning")
     playbook = stop_start_playbook(sim, "start.yml", """---

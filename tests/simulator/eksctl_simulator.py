@@ -217,11 +217,23 @@ def log_path_for(state_path: str) -> str:
 
 
 def read_log(state_path: str, log_path: str | None = None) -> list[dict]:
+    """Every call in start order, with ``end`` and ``rc`` merged in once the call finished."""
     path = log_path or log_path_for(state_path)
     if not os.path.exists(path):
         return []
+    calls: list[dict] = []
+    by_pid: dict[int, dict] = {}
     with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        for line in handle:
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            if "argv" in entry:
+                calls.append(entry)
+                by_pid[entry["pid"]] = entry
+            elif entry.get("pid") in by_pid:
+                by_pid[entry["pid"]].update(entry)
+    return calls
 
 
 def mask(value: str) -> str:
@@ -794,7 +806,10 @@ def _log_call(state_path: str, argv: list[str], environ: dict[str, str], started
     for name in LOGGED_VARIABLES:
         if name in environ:
             seen[name] = mask(environ[name]) if name in SECRET_VARIABLES else environ[name]
-    entry = {"argv": argv, "env": seen, "pid": os.getpid(), "start": started}
+    _append_log(state_path, {"argv": argv, "env": seen, "pid": os.getpid(), "start": started})
+
+
+def _append_log(state_path: str, entry: dict) -> None:
     line = json.dumps(entry, sort_keys=True) + "\n"
     fd = os.open(log_path_for(state_path), os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
     try:
@@ -820,6 +835,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
     sys.stderr.write("".join(simulator.stderr))
     sys.stderr.flush()
+    _append_log(state_path, {"pid": os.getpid(), "end": time.time(), "rc": rc})
     return rc
 
 

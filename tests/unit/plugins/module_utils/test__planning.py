@@ -56,6 +56,14 @@ def test_plan_stop_records_running_and_keeps_earlier_records():
     assert snapshot == {"a": Capacity(3, 2, 5), "b": Capacity(2, 1, 4), "c": Capacity(1, 1, 2)}
 
 
+def test_plan_stop_records_a_zero_pool_beside_running_ones_so_start_keeps_it_at_zero():
+    _steps, snapshot = planning.plan_stop([ng("web", 2, 1, 3), ng("gpu", 0, 0, 4)], {})
+    assert snapshot == {"web": Capacity(2, 1, 3), "gpu": Capacity(0, 0, 4)}
+    steps, warnings = planning.plan_start([ng("web", 0, 0, 3), ng("gpu", 0, 0, 4)], snapshot)
+    assert [(s.name, s.action) for s in steps] == [("web", "restored"), ("gpu", "unchanged")]
+    assert warnings == []
+
+
 def test_plan_stop_never_records_zeros():
     steps, snapshot = planning.plan_stop([ng("a", 0, 0, 5)], {})
     assert not any(step.changed for step in steps)

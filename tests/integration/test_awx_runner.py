@@ -1,0 +1,115 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AWX-style acceptance with ansible-runner, the engine AWX jobs run on.
+
+Each job gets its own private data dir, credentials are injected the way AWX's Amazon Web Services
+credential does (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SECURITY_TOKEN; no region), the region
+comes from extravars, and the night and morning jobs share nothing but a jsonfile fact cache: as AWX
+does with fact caching on, the facts the night job left in its runner fact cache
+(``artifacts/<job>/fact_cache``) are laid into the morning job's before it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import ansible_runner
+import pytest
+import yaml
+
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIARUNNERTEST000001", "AWS_SECRET_ACCESS_KEY": "rUnNeRsEcReT/abcdefEXAMPLE",
+               "AWS_SECURITY_TOKEN": "FwoGZXIvYXdzERUNNERSESSIONTOKEN"}
+SEED_DEMO = {"ng-self": (2, 1, 4), "ng-1": (3, 2, 5), "ng-2": (1, 1, 3)}
+PROJECT = {
+    "night.yml": "---\n- name: Night stop\n  ansible.builtin.import_playbook: eks_tools.eksctl.stop\n",
+    "morning.yml": "---\n- name: Morning start\n  ansible.builtin.import_playbook: eks_tools.eksctl.start\n",
+}
+
+
+def write(path, content):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(content)
+
+
+def job(sim, name, playbook, facts_from=None, cmdline=None):
+    """One AWX job: a fresh private data dir with env/, inventory/ and project/. Returns (runner, events, fact cache dir)."""
+    data = os.path.join(sim.root, "jobs", name)
+    fact_cache = os.path.join(data, "artifacts", name, "fact_cache")
+    if facts_from:
+        shutil.copytree(facts_from, fact_cache)
+    home = os.path.join(data, "home")
+    os.makedirs(home)
+    envvars = dict(CREDENTIALS)
+    envvars.update({
+        "HOME": home,
+        "PATH": sim.env["PATH"],
+        "EKSCTL_SIM_STATE": sim.state_path,
+        "ANSIBLE_COLLECTIONS_PATH": sim.env["ANSIBLE_COLLECTIONS_PATH"],
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+    })
+    write(os.path.join(data, "env", "envvars"), yaml.safe_dump(envvars))
+    write(os.path.join(data, "env", "extravars"), yaml.safe_dump({"region": "eu-north-1", "cluster": "demo"}))
+    write(os.path.join(data, "inventory", "hosts"),
+          "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sim.env["ANSIBLE_PYTHON_INTERPRETER"])
+    for file_name, content in PROJECT.items():
+        write(os.path.join(data, "project", file_name), content)
+    runner = ansible_runner.run(private_data_dir=data, ident=name, playbook=playbook, cmdline=cmdline, quiet=True)
+    events = list(runner.events)
+    return runner, events, fact_cache
+
+
+@pytest.fixture(name="clean_env")
+def clean_env_fixture(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("AWS_") or name.startswith("EKSCTL_SIM"):
+            monkeypatch.delenv(name)
+
+
+def task_outcomes(events):
+    outcomes = {}
+    for event in events:
+        if event["event"] in ("runner_on_ok", "runner_on_failed", "runner_on_skipped"):
+            data = event["event_data"]
+            status = {"runner_on_ok": "changed" if data.get("res", {}).get("changed") else "ok",
+                      "runner_on_failed": "failed", "runner_on_skipped": "skipped"}[event["event"]]
+            outcomes[data["task"]] = status
+    return outcomes
+
+
+def test_night_stop_and_morning_start_share_only_the_fact_cache(sim, clean_env):
+    night, events, night_facts = job(sim, "night", "night.yml")
+    assert night.status == "successful", night.stdout.read()
+    assert task_outcomes(events)["Stop the nodegroups of demo"] == "changed"
+    assert sim.sizes("demo") == {"ng-self": (0, 0, 4), "ng-1": (0, 0, 5), "ng-2": (0, 0, 3)}
+    assert os.listdir(night_facts)
+
+    morning, events, _facts = job(sim, "morning", "morning.yml", facts_from=night_facts)
+    assert morning.status == "successful", morning.stdout.read()
+    outcomes = task_outcomes(events)
+    assert outcomes["Start with their recorded sizes the nodegroups of demo"] == "changed"
+    assert sim.sizes("demo") == SEED_DEMO
+    start = [e for e in events if e["event"] == "runner_on_ok" and e["event_data"]["task"].startswith("Start with")][0]
+    assert start["event_data"]["res"].get("warnings") in (None, [])
+    assert [ng["action"] for ng in start["event_data"]["res"]["nodegroups"]] == ["restored", "restored", "restored"]
+
+    # The AWX credential's session token reached eksctl as AWS_SESSION_TOKEN; no secret in any event.
+    assert all("AWS_SESSION_TOKEN" in call["env"] for call in sim.calls())
+    dumped = json.dumps(events)
+    for secret in (CREDENTIALS["AWS_SECRET_ACCESS_KEY"], CREDENTIALS["AWS_SECURITY_TOKEN"]):
+        assert secret not in dumped
+
+
+def test_check_mode_job_with_diff_reports_changed_and_writes_nothing(sim, clean_env):
+    runner, events, _facts = job(sim, "check", "night.yml", cmdline="--check --diff")
+    assert runner.status == "successful", runner.stdout.read()
+    outcomes = task_outcomes(events)
+    assert outcomes["Stop the nodegroups of demo"] == "changed"
+    assert outcomes["Keep the recorded capacity in the cacheable cluster_power_capacity_snapshots fact"] == "skipped"
+    diffs = [e["event_data"]["res"].get("diff") for e in events
+             if e["event"] == "runner_on_ok" and e["event_data"]["task"] == "Stop the nodegroups of demo"]
+    assert diffs and diffs[0]["after"]["nodegroups"]["ng-1"] == {"desired_size": 0, "min_size": 0, "max_size": 5}
+    assert sim.sizes("demo") == SEED_DEMO
+    assert [c for c in sim.calls() if c["argv"][0] == "scale"] == []

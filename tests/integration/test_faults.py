@@ -1,0 +1,201 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Faults survived, bad input refused, secrets kept, nothing lost: through Ansible, with the simulator's fault knobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from conftest import read_calls, scale_calls
+
+ACCESS_KEY = "AKIAFAULTTESTKEY0001"
+SECRET_KEY = "fAuLtTeStSeCrEt/0123456789abcdefEXAMPLE"
+SESSION_TOKEN = "FwoGZXIvYXdzEFAULTTESTSESSIONTOKEN0123456789"
+AWX_CREDENTIALS = {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_SECURITY_TOKEN": SESSION_TOKEN}
+SEED_DEMO = {"ng-self": (2, 1, 4), "ng-1": (3, 2, 5), "ng-2": (1, 1, 3)}
+STOP = "cluster=demo region=eu-north-1 state=stopped"
+START = "cluster=demo region=eu-north-1 state=started"
+
+
+def assert_no_secret(*texts):
+    for text in texts:
+        for secret in (SECRET_KEY, SESSION_TOKEN, ACCESS_KEY):
+            assert secret not in text
+
+
+def run(sim, module_args, *extra):
+    """Run eks_nodegroup_scale with AWX-style credentials in the environment and -vvv; check no secret leaks anywhere."""
+    result, completed = sim.module("eks_nodegroup_scale", module_args, "-vvv", *extra, env=AWX_CREDENTIALS)
+    assert_no_secret(json.dumps(result), completed.stdout, completed.stderr)
+    log_path = sim.state_path + ".log"
+    if os.path.exists(log_path):
+        with open(log_path, encoding="utf-8") as handle:
+            assert_no_secret(handle.read())
+    return result, completed
+
+
+def test_credentials_reach_eksctl_only_through_environment(sim):
+    run(sim, "cluster=demo region=eu-north-1 name=ng-1 desired_size=4")
+    for call in sim.calls():
+        assert call["env"]["AWS_SESSION_TOKEN"].startswith("***sha256:")
+        assert call["env"]["AWS_SECRET_ACCESS_KEY"].startswith("***sha256:")
+        assert not any(ACCESS_KEY in arg or SECRET_KEY in arg for arg in call["argv"])
+
+
+@pytest.mark.parametrize("command", ["get nodegroup", "scale nodegroup"])
+def test_throttling_is_retried_then_reports_normally(sim, command):
+    sim.fault("throttle", command=command, count=2)
+    result, completed = run(sim, "cluster=demo region=eu-north-1 name=ng-1 desired_size=4 retry_delay=0.05")
+    assert completed.returncode == 0, result
+    assert result["changed"] is True and sim.sizes("demo")["ng-1"] == (4, 2, 5)
+    calls = [c for c in sim.calls() if " ".join(c["argv"]).startswith(command)]
+    assert len(calls) == 3
+
+
+def test_throttling_exhausted_fails_naming_it(sim):
+    sim.fault("throttle", command="get nodegroup", count=10, message="TooManyRequestsException: Rate exceeded")
+    result, completed = run(sim, "%s retries=2 retry_delay=0.05" % STOP)
+    assert completed.returncode != 0
+    assert "throttl" in result["msg"] and "Rate exceeded" in result["msg"] and "after 3 attempts" in result["msg"]
+    assert len(sim.calls()) == 3 and sim.sizes("demo") == SEED_DEMO
+
+
+def test_conflict_409_waits_for_active_then_retries_once(sim):
+    sim.fault("resource_in_use", command="scale nodegroup", count=1)
+    result, completed = run(sim, "cluster=demo region=eu-north-1 name=ng-1 desired_size=4 wait_sleep=0.1")
+    assert completed.returncode == 0, result
+    assert len(scale_calls(sim.calls())) == 2 and sim.sizes("demo")["ng-1"] == (4, 2, 5)
+
+
+def test_hang_is_killed_at_command_timeout(sim):
+    sim.fault("hang", command="get nodegroup", seconds=60)
+    started = time.monotonic()
+    result, completed = run(sim, "%s command_timeout=2" % STOP)
+    assert time.monotonic() - started < 30
+    assert completed.returncode != 0
+    assert "command_timeout=2s" in result["msg"] and "get nodegroup --cluster=demo" in result["msg"]
+
+
+@pytest.mark.parametrize("kind, fragment", [("garbage", "not valid JSON"), ("truncate", "not valid JSON")])
+def test_bad_output_is_a_clean_parse_error(sim, kind, fragment):
+    sim.fault(kind, command="get nodegroup")
+    result, completed = run(sim, STOP)
+    assert completed.returncode != 0
+    assert fragment in result["msg"] and "Traceback" not in completed.stdout + completed.stderr
+    assert len(result["msg"]) < 500
+
+
+def test_eksctl_missing_or_not_executable(sim):
+    result, _completed = run(sim, "%s eksctl_path=/nonexistent/eksctl" % STOP)
+    assert result["msg"] == "eksctl_path=/nonexistent/eksctl does not exist"
+    plain = os.path.join(sim.root, "eksctl")
+    with open(plain, "w", encoding="utf-8") as handle:
+        handle.write("#!/bin/sh\n")
+    result, _completed = run(sim, "%s eksctl_path=%s" % (STOP, plain))
+    assert result["msg"] == "eksctl_path=%s is not executable" % plain
+    path = os.pathsep.join(entry for entry in sim.env["PATH"].split(os.pathsep) if "simulator" not in entry)
+    result, completed = sim.module("eks_nodegroup_scale", STOP, env=dict(AWX_CREDENTIALS, PATH=path))
+    assert completed.returncode != 0
+    assert 'Failed to find required executable "eksctl"' in result["msg"] and "\n" not in result["msg"]
+    assert sim.calls() == []
+
+
+def test_sts_failure_is_one_actionable_line(sim):
+    sim.fault("sts")
+    result, _completed = run(sim, STOP)
+    assert "checking AWS STS access" in result["msg"] and "credentials" in result["msg"] and "\n" not in result["msg"]
+    assert result["rc"] == 1 and "InvalidClientTokenId" in result["stderr"]
+
+
+def test_missing_credentials_fail_at_sts(sim):
+    sim.settings(require_credentials=True)
+    result, completed = sim.module("eks_nodegroup_scale", STOP)
+    assert completed.returncode != 0 and "cannot get role ARN" in result["msg"]
+
+
+def test_unsupported_region_is_one_line(sim):
+    result, _completed = run(sim, "cluster=demo region=xx-north-9 state=stopped")
+    assert "--region=xx-north-9 is not supported" in result["msg"] and "region" in result["msg"]
+
+
+def test_no_region_anywhere_is_one_line(sim):
+    result, _completed = run(sim, "cluster=demo state=stopped")
+    assert "AWS Region must be set" in result["msg"]
+
+
+def test_one_write_fails_others_reported(sim):
+    sim.fault("fail", command="scale nodegroup", match="--name=ng-1")
+    result, completed = run(sim, STOP)
+    assert completed.returncode != 0
+    outcome = {ng["name"]: ng for ng in result["nodegroups"]}
+    assert outcome["ng-1"]["action"] == "failed" and "InternalFailure" in outcome["ng-1"]["error"]
+    assert outcome["ng-self"]["action"] == "stopped" and outcome["ng-2"]["action"] == "stopped"
+    assert result["changed"] is True and "ng-1" in result["msg"]
+    assert sim.sizes("demo") == {"ng-self": (0, 0, 4), "ng-1": (3, 2, 5), "ng-2": (0, 0, 3)}
+    # Nothing lost: the next start restores the two that were stopped.
+    result, _completed = run(sim, START)
+    assert sim.sizes("demo") == SEED_DEMO
+
+
+def test_after_a_failure_later_writes_are_not_attempted(sim):
+    sim.fault("fail", command="scale nodegroup", match="--name=ng-self")
+    result, _completed = run(sim, "%s parallelism=1" % STOP)
+    assert [ng["action"] for ng in result["nodegroups"]] == ["failed", "not_attempted", "not_attempted"]
+    assert len(scale_calls(sim.calls())) == 1
+
+
+def test_stop_interrupted_between_writes_loses_nothing(sim):
+    sim.fault("kill_parent", command="scale nodegroup", match="--name=ng-1")
+    _result, completed = run(sim, "%s parallelism=1" % STOP)
+    assert completed.returncode != 0
+    assert sim.sizes("demo") == {"ng-self": (0, 0, 4), "ng-1": (0, 0, 5), "ng-2": (1, 1, 3)}
+    # Retrying the stop keeps the first recording of the nodegroups already at zero.
+    result, _completed = run(sim, STOP)
+    assert result["capacity_snapshot"] == {"ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4},
+                                           "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
+                                           "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
+    result, _completed = run(sim, START)
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
+    assert sim.sizes("demo") == SEED_DEMO
+
+
+def test_second_stop_and_start_on_running_are_ok(sim):
+    first, _completed = run(sim, STOP)
+    second, _completed = run(sim, STOP)
+    assert second["changed"] is False and second["capacity_snapshot"] == first["capacity_snapshot"]
+    assert second["ansible_facts"]["eks_capacity_snapshots"]["eu-north-1/demo"] == first["capacity_snapshot"]
+    run(sim, START)
+    again, _completed = run(sim, START)
+    assert again["changed"] is False and sim.sizes("demo") == SEED_DEMO
+
+
+def test_degraded_while_waiting_fails_at_once(sim):
+    sim.settings(updating_reads=1, settle_status="DEGRADED")
+    started = time.monotonic()
+    result, completed = run(sim, "cluster=demo region=eu-north-1 name=ng-1 desired_size=4 wait=true wait_sleep=0.2 wait_timeout=60")
+    assert completed.returncode != 0
+    assert "DEGRADED" in result["msg"] and "ng-1" in result["msg"]
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("args, option", [
+    ("cluster='a b' state=stopped", "cluster"),
+    ("cluster='a;id' state=stopped", "cluster"),
+    ("cluster='$(id)' state=stopped", "cluster"),
+    ("cluster=-rf state=stopped", "cluster"),
+    ("cluster=demo name=-ng desired_size=1", "name"),
+    ("cluster=demo name=ng-1 desired_size=-1", "desired_size"),
+    ("cluster=demo name=ng-1 max_size=0", "max_size"),
+    ("cluster=demo name=ng-1 min_size=3 max_size=2", "min_size"),
+    ("cluster=demo state=stopped desired_size=1", "desired_size"),
+    ("cluster=demo state=stopped region=mars", "region"),
+])
+def test_bad_input_makes_no_eksctl_call(sim, args, option):
+    result, completed = run(sim, args)
+    assert completed.returncode != 0 and option in result["msg"] and "\n" not in result["msg"]
+    assert sim.calls() == []
+    assert read_calls(sim.calls()) == []

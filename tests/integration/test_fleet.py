@@ -1,0 +1,99 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A fleet: the eks_clusters inventory plugin, the FQCN stop/start playbooks with forks, and the report."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import eksctl_simulator
+
+FLEET_INVENTORY = """---
+plugin: eks_tools.eksctl.eks_clusters
+regions:
+  - eu-north-1
+  - us-east-1
+include:
+  - "dev-*"
+exclude:
+  - "dev-skip*"
+keyed_groups:
+  - key: eks_cluster_owned | string
+    prefix: owned
+"""
+
+
+def add_fleet(sim, count=10):
+    """``count`` dev clusters over two regions, each with a mix of managed and self-managed nodegroups."""
+    expected = {}
+
+    def change(state):
+        for index in range(count):
+            region = "eu-north-1" if index % 2 == 0 else "us-east-1"
+            name = "dev-%02d" % index
+            nodegroups = [
+                eksctl_simulator.new_nodegroup(name, "web", sizes=(index % 3 + 1, 1, 5)),
+                eksctl_simulator.new_nodegroup(name, "batch", kind="unmanaged", sizes=(index % 4, 0, 6)),
+            ]
+            state["clusters"].append(eksctl_simulator.new_cluster(name, region, nodegroups))
+            expected[(name, region)] = {ng["name"]: (ng["desired"], ng["min"], ng["max"]) for ng in nodegroups}
+        state["clusters"].append(eksctl_simulator.new_cluster("dev-skipped", "eu-north-1", []))
+    sim.update(change)
+    return expected
+
+
+def write_inventory(sim):
+    path = os.path.join(sim.root, "clusters.eks_clusters.yml")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(FLEET_INVENTORY)
+    return path
+
+
+def test_inventory_graph_shows_region_and_phase_groups(sim):
+    add_fleet(sim)
+    inventory = write_inventory(sim)
+    completed = sim.run([os.path.join(os.path.dirname(sim.env["ANSIBLE_PYTHON_INTERPRETER"]), "ansible-inventory"), "-i", inventory, "--graph"],
+                        check=True)
+    graph = completed.stdout
+    for group in ("@eks_clusters:", "@eks_region_eu_north_1:", "@eks_region_us_east_1:", "@eks_phase_running:", "@owned_True:"):
+        assert group in graph
+    assert "dev-00.eu-north-1" in graph and "dev-01.us-east-1" in graph
+    assert "demo" not in graph and "dev-skipped" not in graph
+    completed = sim.run([os.path.join(os.path.dirname(sim.env["ANSIBLE_PYTHON_INTERPRETER"]), "ansible-inventory"), "-i", inventory, "--list"],
+                        check=True)
+    # Strings from an inventory plugin are marked unsafe (never templated); ansible-inventory shows the marker.
+    hostvars = json.loads(completed.stdout, object_hook=lambda value: value.get("__ansible_unsafe", value))["_meta"]["hostvars"]
+    assert hostvars["dev-03.us-east-1"]["eks_cluster_name"] == "dev-03"
+    assert hostvars["dev-03.us-east-1"]["eks_cluster_region"] == "us-east-1"
+    assert hostvars["dev-03.us-east-1"]["eks_cluster_phase"] == "running"
+    assert hostvars["dev-00.eu-north-1"]["ansible_connection"] == "local"
+    # Per inventory command: one listing per region and one nodegroup read per kept cluster (excluded ones are never read).
+    calls = sim.calls()
+    assert len([c for c in calls if c["argv"][:2] == ["get", "cluster"]]) == 4
+    assert len([c for c in calls if c["argv"][:2] == ["get", "nodegroup"]]) == 2 * 10
+
+
+def test_fleet_stop_and_start_in_separate_runs_restores_every_size(sim):
+    expected = add_fleet(sim)
+    inventory = write_inventory(sim)
+    cache = os.path.join(sim.root, "fact-cache")
+    env = {"ANSIBLE_CACHE_PLUGIN": "ansible.builtin.jsonfile", "ANSIBLE_CACHE_PLUGIN_CONNECTION": cache}
+    for label, playbook in (("night", "eks_tools.eksctl.stop"), ("morning", "eks_tools.eksctl.start")):
+        workdir = os.path.join(sim.root, label)
+        home = os.path.join(workdir, "home")
+        os.makedirs(home)
+        results, _completed = sim.playbook(playbook, "-i", inventory, "-f", "10", env=dict(env, HOME=home), cwd=workdir)
+        module_results = [r for r in results if r["result"].get("invocation", {}).get("module_args", {}).get("state") in ("stopped", "started")]
+        assert len(module_results) == 10 and all(r["status"] in ("changed", "ok") for r in module_results)
+        if label == "night":
+            for (name, region), sizes in expected.items():
+                assert all(size[0] == 0 and size[1] == 0 for size in sim.sizes(name, region).values())
+    for (name, region), sizes in expected.items():
+        assert sim.sizes(name, region) == sizes, name
+
+
+def test_report_playbook_prints_a_table(sim):
+    _results, completed = sim.playbook("eks_tools.eksctl.report", "-e", "cluster=demo", "-e", "region=eu-north-1")
+    assert "CLUSTER      REGION       PHASE    NODEGROUP" in completed.stdout
+    assert "demo         eu-north-1   running  ng-1       managed   ACTIVE                3    2    5" in completed.stdout
