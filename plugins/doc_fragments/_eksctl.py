@@ -69,9 +69,10 @@ options:
   parallelism:
     description:
       - How many eksctl calls of one task may run at the same time (writes to different nodegroups, reads of different clusters).
-      - Each eksctl call makes several AWS API calls; the default stays well inside the EKS and CloudFormation request limits.
+      - Each eksctl call makes several AWS API calls (STS, EKS, CloudFormation). The default keeps a burst within the usual
+        request limits; throttling beyond them is retried (O(retries)). Lower it when many tasks run at once (many forks).
     type: int
-    default: 5
+    default: 10
 requirements:
   - eksctl on the host that runs the module (usually the controller or the execution environment).
 notes:

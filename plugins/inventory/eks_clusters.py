@@ -62,7 +62,7 @@ options:
   parallelism:
     description: How many eksctl calls may run at the same time.
     type: int
-    default: 5
+    default: 10
 notes:
   - The phases are those of M(eks_tools.eksctl.eks_cluster_info) (C(running), C(stopped), C(partial), C(updating), C(degraded), C(empty)),
     computed from the nodegroups only.

@@ -37,7 +37,7 @@ SHARED_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "command_timeout": {"type": "int", "default": 300},
     "retries": {"type": "int", "default": 5},
     "retry_delay": {"type": "float", "default": 2.0},
-    "parallelism": {"type": "int", "default": 5},
+    "parallelism": {"type": "int", "default": 10},
 }
 
 

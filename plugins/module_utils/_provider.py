@@ -54,7 +54,7 @@ def run_parallel(calls: t.Sequence[t.Callable[[], T]], workers: int) -> list[T]:
 
 
 class CapacityProvider:
-    def __init__(self, client: EksctlClient, *, check_mode: bool = False, parallelism: int = 5, wait_timeout: float = 1200,
+    def __init__(self, client: EksctlClient, *, check_mode: bool = False, parallelism: int = 10, wait_timeout: float = 1200,
                  wait_sleep: float = 10, clock: t.Callable[[], float] = time.monotonic,
                  sleep: t.Callable[[float], None] = time.sleep) -> None:
         self.client = client

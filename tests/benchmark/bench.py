@@ -1,0 +1,133 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark: eksctl calls and wall time of the collection against the naive loop.
+
+Every eksctl call of the simulator sleeps EKSCTL_SIM_LATENCY seconds (0.5 by default), standing for
+the STS and EKS round trips a real eksctl call makes. Run with ``make bench``; it prints a table.
+It is a measurement, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+
+import eksctl_simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+BIN = os.path.dirname(sys.executable)
+REGION = "eu-north-1"
+
+NAIVE_PLAYBOOK = """---
+- name: The naive way, one eksctl scale after the other
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Scale each nodegroup to zero
+      ansible.builtin.command:
+        argv: [eksctl, scale, nodegroup, --cluster=bench, "--name={{ item }}", --nodes=0, --nodes-min=0, --region=eu-north-1]
+      loop: "{{ nodegroups }}"
+"""
+
+
+class Bench:
+    def __init__(self, root: str, latency: float) -> None:
+        self.root = root
+        self.state = os.path.join(root, "state.json")
+        self.env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "ANSIBLE_"))}
+        self.env.update({
+            "PATH": os.pathsep.join([os.path.join(ROOT, "tests", "simulator", "bin"), BIN, os.environ.get("PATH", "")]),
+            "HOME": os.path.join(root, "home"),
+            "EKSCTL_SIM_STATE": self.state,
+            "EKSCTL_SIM_LATENCY": str(latency),
+            "ANSIBLE_COLLECTIONS_PATH": os.environ["ANSIBLE_COLLECTIONS_PATH"],
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        })
+        os.makedirs(self.env["HOME"], exist_ok=True)
+
+    def reset(self, clusters: list[dict]) -> None:
+        state = eksctl_simulator.seed_state()
+        state["settings"]["updating_reads"] = 0
+        state["clusters"] = clusters
+        eksctl_simulator.write_state(self.state, state)
+        log = eksctl_simulator.log_path_for(self.state)
+        if os.path.exists(log):
+            os.unlink(log)
+
+    def timed(self, argv: list[str]) -> tuple[float, int]:
+        log = eksctl_simulator.log_path_for(self.state)
+        before = len(eksctl_simulator.read_log(self.state, log))
+        started = time.monotonic()
+        completed = subprocess.run(argv, env=self.env, cwd=self.root, capture_output=True, text=True, check=False)
+        elapsed = time.monotonic() - started
+        if completed.returncode != 0:
+            raise SystemExit("benchmark step failed: %s\n%s\n%s" % (argv, completed.stdout, completed.stderr))
+        return elapsed, len(eksctl_simulator.read_log(self.state, log)) - before
+
+    def module(self, module: str, args: str) -> tuple[float, int]:
+        return self.timed([os.path.join(BIN, "ansible"), "localhost", "-m", "eks_tools.eksctl." + module, "-a", args])
+
+
+def cluster(name: str, count: int) -> dict:
+    return eksctl_simulator.new_cluster(name, REGION, [eksctl_simulator.new_nodegroup(name, "ng-%02d" % i, sizes=(2, 1, 4)) for i in range(count)])
+
+
+def nodegroup_scenarios(bench: Bench, count: int) -> list[tuple[str, float, int]]:
+    names = ",".join("ng-%02d" % i for i in range(count))
+    bench.reset([cluster("bench", count)])
+    rows = [("info", *bench.module("eks_cluster_info", "name=bench region=%s" % REGION)),
+            ("no-op scale", *bench.module("eks_nodegroup_scale", "cluster=bench region=%s name=%s desired_size=2" % (REGION, names))),
+            ("stop", *bench.module("eks_nodegroup_scale", "cluster=bench region=%s state=stopped" % REGION)),
+            ("no-op stop", *bench.module("eks_nodegroup_scale", "cluster=bench region=%s state=stopped" % REGION)),
+            ("start", *bench.module("eks_nodegroup_scale", "cluster=bench region=%s state=started" % REGION))]
+    bench.reset([cluster("bench", count)])
+    playbook = os.path.join(bench.root, "naive.yml")
+    with open(playbook, "w", encoding="utf-8") as handle:
+        handle.write(NAIVE_PLAYBOOK)
+    rows.append(("naive stop loop", *bench.timed([os.path.join(BIN, "ansible-playbook"), playbook, "-e",
+                                                  json.dumps({"nodegroups": names.split(",")})])))
+    return rows
+
+
+def fleet_scenario(bench: Bench) -> list[tuple[str, float, int]]:
+    inventory = os.path.join(bench.root, "fleet.eks_clusters.yml")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write("---\nplugin: eks_tools.eksctl.eks_clusters\nregions: [%s]\nphase_groups: false\n" % REGION)
+    playbook = [os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.stop"]
+    bench.reset([cluster("one", 3)])
+    one = bench.timed(playbook + ["-e", "cluster=one", "-e", "region=%s" % REGION])
+    bench.reset([cluster("fleet-%02d" % i, 3) for i in range(10)])
+    fleet = bench.timed(playbook + ["-i", inventory, "-f", "10"])
+    return [("stop 1 cluster (-e cluster=)", *one), ("stop 10 clusters (inventory, -f 10)", *fleet)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=float, default=0.5, help="seconds each simulated eksctl call takes")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 5, 20], help="nodegroup counts")
+    options = parser.parse_args()
+    print("eksctl simulator latency: %.2fs per call; %d CPUs; ansible via %s" % (options.latency, os.cpu_count() or 0, BIN))
+    print("%-11s %-38s %7s %9s" % ("nodegroups", "scenario", "calls", "seconds"))
+    with tempfile.TemporaryDirectory(prefix="eks-bench-") as root:
+        bench = Bench(root, options.latency)
+        for count in options.sizes:
+            rows = nodegroup_scenarios(bench, count)
+            for name, seconds, calls in rows:
+                print("%-11d %-38s %7d %9.2f" % (count, name, calls, seconds))
+            timings = {name: seconds for name, seconds, _calls in rows}
+            print("%-11d %-38s %17.2fx" % (count, "stop / no-op stop", timings["stop"] / timings["no-op stop"]))
+            print("%-11d %-38s %17.2fx" % (count, "naive stop loop / stop", timings["naive stop loop"] / timings["stop"]))
+        for name, seconds, calls in fleet_scenario(bench):
+            print("%-11s %-38s %7d %9.2f" % ("3 each", name, calls, seconds))
+
+
+if __name__ == "__main__":
+    main()
