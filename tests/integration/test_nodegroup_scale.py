@@ -131,3 +131,19 @@ def test_busy_nodegroup_is_waited_for_instead_of_409(sim):
     assert completed.returncode == 0, result
     assert sim.sizes("demo")["ng-1"] == (5, 2, 5)
     assert len(read_calls(sim.calls())) >= 3
+
+
+def test_failed_stop_still_carries_the_recording_through_the_fact_cache(sim):
+    cache = os.path.join(sim.root, "facts")
+    env = {"ANSIBLE_CACHE_PLUGIN": "ansible.builtin.jsonfile", "ANSIBLE_CACHE_PLUGIN_CONNECTION": cache}
+    sim.fault("fail", command="scale nodegroup", match="--name=ng-1")
+    cwd, home = fresh_dirs(sim, "night")
+    _results, completed = sim.playbook("eks_tools.eksctl.stop", "-e", "cluster=demo", "-e", "region=eu-north-1",
+                                       env=dict(env, HOME=home), cwd=cwd, check=False)
+    assert completed.returncode != 0
+    assert sim.sizes("demo") == {"ng-self": (0, 0, 4), "ng-1": (3, 2, 5), "ng-2": (0, 0, 3)}
+    # A fresh machine (another HOME, so no on-disk snapshot): a retried stop, then the start.
+    for label, playbook in (("retry", "eks_tools.eksctl.stop"), ("morning", "eks_tools.eksctl.start")):
+        cwd, home = fresh_dirs(sim, label)
+        sim.playbook(playbook, "-e", "cluster=demo", "-e", "region=eu-north-1", env=dict(env, HOME=home), cwd=cwd)
+    assert sim.sizes("demo") == SEED_DEMO
