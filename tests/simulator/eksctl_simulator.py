@@ -304,6 +304,15 @@ def _convert(flag: Flag, raw: str) -> object:
     return raw
 
 
+def _value_after(flag: Flag, args: list[str], index: int, missing: str) -> tuple[str, int]:
+    """A flag given without "=": a bool means true; any other takes the next argument, even one starting with "-"."""
+    if flag.kind == "bool":
+        return "true", index
+    if index < len(args):
+        return args[index], index + 1
+    raise CommandError(missing)
+
+
 def parse_flags(args: list[str], flags: list[Flag]) -> tuple[dict, set, list[str]]:
     """Parse like spf13/pflag: returns (values, changed flag names, positional args)."""
     known = flags + GLOBAL_FLAGS
@@ -325,13 +334,7 @@ def parse_flags(args: list[str], flags: list[Flag]) -> tuple[dict, set, list[str
             if flag is None:
                 raise CommandError("unknown flag: --%s" % name)
             if not has_value:
-                if flag.kind == "bool":
-                    value = "true"
-                elif index < len(args):
-                    value = args[index]
-                    index += 1
-                else:
-                    raise CommandError("flag needs an argument: --%s" % name)
+                value, index = _value_after(flag, args, index, "flag needs an argument: --%s" % name)
             values[flag.long] = _convert(flag, value)
             changed.add(flag.long)
         elif arg.startswith("-") and len(arg) > 1:
@@ -343,13 +346,8 @@ def parse_flags(args: list[str], flags: list[Flag]) -> tuple[dict, set, list[str
                 value = rest[1:]
             elif rest:
                 value = rest
-            elif flag.kind == "bool":
-                value = "true"
-            elif index < len(args):
-                value = args[index]
-                index += 1
             else:
-                raise CommandError("flag needs an argument: '%s' in -%s" % (letter, letter))
+                value, index = _value_after(flag, args, index, "flag needs an argument: '%s' in -%s" % (letter, letter))
             values[flag.long] = _convert(flag, value)
             changed.add(flag.long)
         else:

@@ -1,0 +1,153 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The simulator against the eksctl contract: keys, formatting, error texts, streams and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+NODEGROUP_KEYS = ["StackName", "Cluster", "Name", "Status", "MaxSize", "MinSize", "DesiredCapacity", "InstanceType", "ImageID",
+                  "CreationTime", "NodeInstanceRoleARN", "AutoScalingGroupName", "Version", "Type"]
+DESCRIBE_KEYS = sorted("""AccessConfig Arn CertificateAuthority ClientRequestToken ComputeConfig ConnectorConfig ControlPlaneScalingConfig
+CreatedAt DeletionProtection EncryptionConfig Endpoint Health Id Identity KubeApiServerConfig KubeControllerManagerConfig
+KubeSchedulerConfig KubernetesNetworkConfig Logging Name OutpostConfig PlatformVersion RemoteNetworkConfig ResourcesVpcConfig
+RoleArn Status StorageConfig Tags UpgradePolicy Version ZonalShiftConfig""".split())
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[\u2139\]  \S")
+REQUEST_ID = re.compile(r"RequestID: [0-9a-f-]{36}")
+
+
+@pytest.fixture(name="eksctl")
+def eksctl_fixture(sim):
+    def run(*argv, **env):
+        full_env = dict(sim.env)
+        full_env.update(env)
+        completed = subprocess.run(["eksctl"] + list(argv), env=full_env, capture_output=True, text=True, check=False)
+        return completed.returncode, completed.stdout, completed.stderr
+    return run
+
+
+def test_version(eksctl):
+    assert eksctl("version") == (0, "0.231.0\n", "")
+    rc, out, _err = eksctl("version", "-o", "json")
+    assert rc == 0 and out.endswith("}\n") and json.loads(out)["Version"] == "0.231.0" and ", " not in out
+    assert eksctl("version", "-o", "xml") == (1, "", "Error: unknown output: xml\n")
+
+
+def test_cluster_list_shape_and_formatting(eksctl):
+    rc, out, err = eksctl("get", "cluster", "--region", "eu-north-1", "-o", "json")
+    assert rc == 0 and err == ""
+    assert out.startswith("[\n    {\n        \"Name\": \"demo\",") and out.endswith("}\n]")
+    assert [list(item) for item in json.loads(out)] == [["Name", "Region", "Owned"]] * 2
+
+
+def test_empty_list_is_brackets_without_newline(eksctl):
+    assert eksctl("get", "cluster", "--region", "ap-south-1", "-o", "json") == (0, "[]", "")
+    assert eksctl("get", "nodegroup", "--cluster", "sandbox", "--region", "us-east-1", "-o", "json") == (0, "[]", "")
+    assert eksctl("get", "cluster", "--region", "ap-south-1") == (0, "No clusters found\n", "")
+    assert eksctl("get", "nodegroup", "--cluster", "sandbox", "--region", "us-east-1") == (1, "", "Error: No nodegroups found\n")
+
+
+def test_describe_has_no_region_key_and_sdk_keys(eksctl):
+    rc, out, _err = eksctl("get", "cluster", "demo", "--region", "eu-north-1", "-o", "json")
+    (item,) = json.loads(out)
+    assert rc == 0 and sorted(item) == DESCRIBE_KEYS and list(item) == DESCRIBE_KEYS
+    assert "Region" not in item and "Owned" not in item and item["Arn"].startswith("arn:aws:eks:eu-north-1:")
+
+
+def test_nodegroup_summary_keys_in_order_unmanaged_first(eksctl):
+    rc, out, _err = eksctl("get", "ng", "--cluster=demo", "--region=eu-north-1", "--output=json")
+    items = json.loads(out)
+    assert rc == 0 and all(list(item) == NODEGROUP_KEYS for item in items)
+    assert [(item["Name"], item["Type"], item["Status"]) for item in items] == [
+        ("ng-self", "unmanaged", "CREATE_COMPLETE"), ("ng-1", "managed", "ACTIVE"), ("ng-2", "managed", "ACTIVE")]
+    assert "NodeGroupType" not in out and out.endswith("}\n]")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["get", "cluster", "nope", "-r", "eu-north-1", "-o", "json"],
+     'Error: unable to describe control plane "nope": operation error EKS: DescribeCluster, https response error StatusCode: 404, '
+     'RequestID: ID, ResourceNotFoundException: No cluster found for name: nope.\n'),
+    (["get", "nodegroup", "--cluster", "nope", "-r", "eu-north-1", "-o", "json"],
+     "Error: unable to describe cluster control plane: operation error EKS: DescribeCluster, https response error StatusCode: 404, "
+     "RequestID: ID, ResourceNotFoundException: No cluster found for name: nope.\n"),
+    (["get", "nodegroup", "--cluster", "demo", "--name", "zz", "-r", "eu-north-1", "-o", "json"],
+     "Error: operation error EKS: DescribeNodegroup, https response error StatusCode: 404, RequestID: ID, "
+     "ResourceNotFoundException: No node group found for name: zz.\n"),
+    (["get", "nodegroup", "-o", "json"], "Error: --cluster must be set\n"),
+    (["get", "cluster", "--name", "a", "b"], "Error: --name=a and argument b cannot be used at the same time\n"),
+    (["get", "cluster", "--name", "a", "-A"],
+     "Error: --all-regions is for listing all clusters, it must be used without cluster name flag/argument\n"),
+    (["get", "cluster", "-r", "eu-north-1", "-o", "xml"], 'Error: unknown output printer type: expected {"yaml","json","table"} but got "xml"\n'),
+    (["get", "cluster", "-o", "json"], "Error: AWS Region must be set, please set the AWS Region in AWS config file or as environment variable\n"),
+])
+def test_error_texts_streams_and_exit_codes(eksctl, argv, message):
+    rc, out, err = eksctl(*argv)
+    assert (rc, out, REQUEST_ID.sub("RequestID: ID", err)) == (1, "", message)
+
+
+@pytest.mark.parametrize("flags, message", [
+    ([], "a config file is required when --name is not set or when scaling multiple nodegroups"),
+    (["--name", "ng-1"], "--cluster must be set"),
+    (["--cluster", "demo", "--name", "ng-1"], "at least one of minimum, maximum and desired nodes must be set"),
+    (["--cluster", "demo", "--name", "ng-1", "--nodes", "-1"], "number of nodes must be 0 or greater"),
+    (["--cluster", "demo", "--name", "ng-1", "--nodes-min", "-1"], "minimum of nodes must be 0 or greater"),
+    (["--cluster", "demo", "--name", "ng-1", "--nodes-max", "-1"], "maximum of nodes must be 0 or greater"),
+    (["--cluster", "demo", "--name", "ng-1", "-m", "3", "-M", "2"], "maximum number of nodes must be greater than minimum number of nodes"),
+    (["--cluster", "demo", "--name", "ng-1", "-N", "3", "-M", "2"], "maximum number of nodes must be greater than or equal to number of nodes"),
+    (["--cluster", "demo", "--name", "ng-1", "-N", "1", "-m", "2"], "minimum number of nodes must be fewer than or equal to number of nodes"),
+])
+def test_scale_validation_order_and_messages(sim, eksctl, flags, message):
+    assert eksctl("scale", "nodegroup", *flags) == (1, "", "Error: %s\n" % message)
+    assert all(call["argv"][0] == "scale" for call in sim.calls())
+
+
+def test_scale_success_output_and_only_given_sizes_change(sim, eksctl):
+    rc, out, err = eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes-max=7", "--region=eu-north-1")
+    lines = out.splitlines()
+    assert rc == 0 and err == "" and len(lines) == 3 and all(LOG_LINE.match(line) for line in lines)
+    assert lines[0].endswith('scaling nodegroup "ng-1" in cluster demo')
+    assert lines[2].endswith("`eksctl get nodegroup --cluster demo --region eu-north-1 --name ng-1`")
+    assert sim.sizes("demo")["ng-1"] == (3, 2, 7)
+
+
+def test_managed_goes_updating_and_answers_409_meanwhile(sim, eksctl):
+    eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=4", "--region=eu-north-1")
+    rc, _out, err = eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=5", "--region=eu-north-1")
+    assert rc == 1 and "StatusCode: 409" in err and "ResourceInUseException" in err
+    statuses = [json.loads(eksctl("get", "ng", "--cluster=demo", "--region=eu-north-1", "-o", "json")[1])[1]["Status"] for _read in range(2)]
+    assert statuses == ["UPDATING", "ACTIVE"]
+
+
+def test_unmanaged_status_is_cloudformation_and_version_empty_at_zero(sim, eksctl):
+    eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-self", "--nodes=0", "--nodes-min=0", "--region=eu-north-1")
+    item = json.loads(eksctl("get", "ng", "--cluster=demo", "--region=eu-north-1", "-o", "json")[1])[0]
+    assert (item["Status"], item["Version"], item["DesiredCapacity"]) == ("CREATE_COMPLETE", "", 0)
+
+
+def test_managed_rejects_desired_below_live_min(eksctl):
+    rc, _out, err = eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=0", "--region=eu-north-1")
+    assert rc == 1 and "InvalidParameterException: Minimum capacity 2 can't be greater than desired size 0" in err
+
+
+def test_region_precedence(sim, eksctl):
+    assert json.loads(eksctl("get", "cluster", "-o", "json", AWS_DEFAULT_REGION="us-east-1")[1])[0]["Region"] == "us-east-1"
+    out = eksctl("get", "cluster", "-o", "json", AWS_REGION="eu-north-1", AWS_DEFAULT_REGION="us-east-1")[1]
+    assert json.loads(out)[0]["Region"] == "eu-north-1"
+    out = eksctl("get", "cluster", "-o", "json", "--region", "us-east-1", AWS_REGION="eu-north-1")[1]
+    assert json.loads(out)[0]["Region"] == "us-east-1"
+    rc, _out, err = eksctl("get", "cluster", "-o", "json", "--region", "xx-east-9")
+    assert rc == 1 and err.startswith("Error: --region=xx-east-9 is not supported - use one of: ")
+
+
+def test_call_log_masks_secrets(sim, eksctl):
+    eksctl("version", AWS_SECRET_ACCESS_KEY="very-secret", AWS_SESSION_TOKEN="token-value")
+    with open(sim.state_path + ".log", encoding="utf-8") as handle:
+        text = handle.read()
+    assert "very-secret" not in text and "token-value" not in text
+    assert sim.calls()[0]["env"]["AWS_SECRET_ACCESS_KEY"].startswith("***sha256:")
+    assert os.path.exists(sim.state_path)
