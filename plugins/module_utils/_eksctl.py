@@ -45,6 +45,8 @@ FAILURE_HINTS = {
 
 MAX_BACKOFF = 60.0
 
+T = t.TypeVar("T")
+
 
 class Credentials(t.NamedTuple):
     access_key: str | None = None
@@ -162,6 +164,17 @@ class EksctlClient:
         error_class = FAILURE_CLASSES.get(kind, errors.CommandFailed)
         return error_class("Failed to %s: %s%s" % (what, cause, suffix), cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr)
 
+    def parse(self, parser: t.Callable[[str], T], result: CommandResult, argv: list[str]) -> T:
+        """Parse eksctl's stdout; a parse error names the command, and like every failure carries no secret."""
+        try:
+            return parser(result.stdout)
+        except errors.OutputParseError as exc:
+            raise errors.OutputParseError(self._redact(exc.msg), cmd=argv, rc=result.rc, stdout=self._redact(result.stdout),
+                                          stderr=self._redact(result.stderr)) from None
+
+    def read(self, words: t.Sequence[str], flags: dict[str, t.Any], parser: t.Callable[[str], T], *, what: str) -> T:
+        return self.parse(parser, self.call(words, flags, what=what), self.argv(words, flags))
+
     # ---- commands
 
     def version(self) -> str:
@@ -169,20 +182,19 @@ class EksctlClient:
 
     def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
         where = "all regions" if all_regions else "region %s" % (self.region or "(resolved by eksctl)")
-        result = self.call(["get", "cluster"], {"all-regions": all_regions, "output": "json"}, what="list the clusters of %s" % where)
-        return parse_cluster_list(result.stdout)
+        return self.read(["get", "cluster"], {"all-regions": all_regions, "output": "json"}, parse_cluster_list,
+                         what="list the clusters of %s" % where)
 
     def describe_cluster(self, name: str) -> dict[str, t.Any] | None:
         """The cluster's description, or None when EKS says it does not exist."""
         try:
-            result = self.call(["get", "cluster"], {"name": name, "output": "json"}, what="describe cluster %r" % name)
+            return self.read(["get", "cluster"], {"name": name, "output": "json"}, parse_cluster_description, what="describe cluster %r" % name)
         except errors.ClusterNotFound:
             return None
-        return parse_cluster_description(result.stdout)
 
     def list_nodegroups(self, cluster: str) -> list[dict[str, t.Any]]:
-        result = self.call(["get", "nodegroup"], {"cluster": cluster, "output": "json"}, what="list the nodegroups of cluster %r" % cluster)
-        return parse_nodegroups(result.stdout)
+        return self.read(["get", "nodegroup"], {"cluster": cluster, "output": "json"}, parse_nodegroups,
+                         what="list the nodegroups of cluster %r" % cluster)
 
     @staticmethod
     def _scale_flags(cluster: str, nodegroup: str, sizes: dict[str, int]) -> dict[str, t.Any]:

@@ -129,3 +129,13 @@ def test_resolve_binary(tmp_path):
     with pytest.raises(errors.EksctlNotFound, match="does not exist"):
         resolve_binary(str(tmp_path / "missing"), lambda: "unused")
     assert resolve_binary(None, lambda: "/usr/bin/eksctl") == "/usr/bin/eksctl"
+
+
+def test_parse_error_names_the_command_and_hides_secrets():
+    fake = FakeEksctl({("get", "cluster", "--output=json", "--region=eu-north-1"): ["garbage with %s inside" % SECRET]})
+    made, _sleeps = client(fake, credentials=Credentials("AKIAEXAMPLE", SECRET, TOKEN))
+    with pytest.raises(errors.OutputParseError) as caught:
+        made.list_clusters()
+    assert caught.value.details["cmd"] == [BINARY, "get", "cluster", "--output=json", "--region=eu-north-1"]
+    assert SECRET not in repr((caught.value.msg, caught.value.details))
+    assert "garbage with ******** inside" in caught.value.msg
