@@ -191,7 +191,7 @@ def plan_present(nodegroups: list[dict[str, t.Any]], requested: dict[str, int]) 
     return steps
 
 
-def plan_stop(nodegroups: list[dict[str, t.Any]], recorded: dict[str, Capacity]) -> tuple[list[Step], dict[str, Capacity]]:
+def plan_stop(nodegroups: list[dict[str, t.Any]], recorded: dict[str, Capacity]) -> tuple[list[Step], dict[str, Capacity], list[str]]:
     """Desired and min to 0, max kept. Returns the steps and the capacity to record before writing.
 
     * A nodegroup that is running is recorded with its current sizes.
@@ -200,22 +200,27 @@ def plan_stop(nodegroups: list[dict[str, t.Any]], recorded: dict[str, Capacity])
     * A cluster whose selected nodegroups are all stopped records nothing new: zeros never
       replace a recording.
     * Otherwise a stopped nodegroup with no recording is recorded at zero, so that the start puts
-      it back at zero (a pool kept at zero on purpose stays there) instead of guessing.
+      it back at zero (a pool kept at zero on purpose stays there) instead of guessing, and a
+      warning says so: if it was running before an earlier, interrupted stop whose recording is
+      lost, only the operator knows its sizes.
     """
     steps = []
+    warnings = []
     snapshot = dict(recorded)
     running = any(not capacity_of(nodegroup).stopped for nodegroup in nodegroups)
     for nodegroup in nodegroups:
         before = capacity_of(nodegroup)
         if before.stopped:
-            if running:
-                snapshot.setdefault(nodegroup["name"], before)
+            if running and nodegroup["name"] not in snapshot:
+                snapshot[nodegroup["name"]] = before
+                warnings.append("nodegroup %r was already stopped and had no recorded sizes; it is recorded at zero, so a start leaves it "
+                                "stopped (give its sizes in restore_capacity if it ran before an earlier, interrupted stop)" % nodegroup["name"])
             steps.append(Step(nodegroup["name"], nodegroup["type"], before, before, ACTION_UNCHANGED, {}))
             continue
         snapshot[nodegroup["name"]] = before
         after = Capacity(0, 0, before.max_size)
         steps.append(Step(nodegroup["name"], nodegroup["type"], before, after, ACTION_STOPPED, {"desired_size": 0, "min_size": 0}))
-    return steps, snapshot
+    return steps, snapshot, warnings
 
 
 def plan_start(nodegroups: list[dict[str, t.Any]], recorded: dict[str, Capacity]) -> tuple[list[Step], list[str]]:

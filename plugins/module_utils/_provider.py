@@ -147,21 +147,7 @@ class CapacityProvider:
             nodegroups, region = self.read_nodegroups(cluster)
             selected = select_nodegroups(nodegroups, names, cluster=cluster)
             key = snapshot_key(region, cluster)
-            recorded: dict[str, Capacity] = {}
-            if state == "present":
-                steps = plan_present(selected, sizes)
-                warnings: list[str] = []
-            elif state == "stopped":
-                recorded = store.load(key) if store else {}
-                steps, recorded = plan_stop(selected, recorded)
-                warnings = []
-            else:
-                if restore:
-                    check_restore_targets(restore, nodegroups, cluster=cluster)
-                    recorded = dict(restore)
-                elif store:
-                    recorded = store.load(key)
-                steps, warnings = plan_start(selected, recorded)
+            steps, recorded, warnings = self._plan(state, cluster, nodegroups, selected, sizes, restore, store, key)
             changing = {step.name for step in steps if step.changed}
             busy = [ng for ng in selected if ng["name"] in changing and nodegroup_is_busy(ng["status"])]
             if not busy:
@@ -195,6 +181,23 @@ class CapacityProvider:
             self._wait_until_settled(cluster, [step for step in steps if step.changed], deadline, result)
         self._forget_restored(state, steps, store, key)
         return self._with_facts(result, key, state)
+
+    @staticmethod
+    def _plan(state: str, cluster: str, nodegroups: list[dict[str, t.Any]], selected: list[dict[str, t.Any]], sizes: dict[str, int],
+              restore: dict[str, Capacity] | None, store: SnapshotStore | None,
+              key: str) -> tuple[list[Step], dict[str, Capacity], list[str]]:
+        """Steps, the capacity recorded for stop/start, and warnings. Sizes for a start: restore_capacity, then the file."""
+        if state == "present":
+            return plan_present(selected, sizes), {}, []
+        if state == "stopped":
+            return plan_stop(selected, store.load(key) if store else {})
+        if restore:
+            check_restore_targets(restore, nodegroups, cluster=cluster)
+            recorded = dict(restore)
+        else:
+            recorded = store.load(key) if store else {}
+        steps, warnings = plan_start(selected, recorded)
+        return steps, recorded, warnings
 
     def _forget_restored(self, state: str, steps: list[Step], store: SnapshotStore | None, key: str) -> None:
         if state == "started" and store and not self.check_mode:

@@ -47,31 +47,33 @@ def test_plan_present_conflicts_name_the_option_to_add(current, request_, option
 
 def test_plan_stop_records_running_and_keeps_earlier_records():
     nodegroups = [ng("a", 3, 2, 5), ng("b", 0, 0, 4), ng("c", 1, 1, 2, kind="unmanaged", status="CREATE_COMPLETE")]
-    steps, snapshot = planning.plan_stop(nodegroups, {"b": Capacity(2, 1, 4)})
+    steps, snapshot, warnings = planning.plan_stop(nodegroups, {"b": Capacity(2, 1, 4)})
     assert [(s.name, s.action, tuple(s.after), s.send) for s in steps] == [
         ("a", "stopped", (0, 0, 5), {"desired_size": 0, "min_size": 0}),
         ("b", "unchanged", (0, 0, 4), {}),
         ("c", "stopped", (0, 0, 2), {"desired_size": 0, "min_size": 0}),
     ]
     assert snapshot == {"a": Capacity(3, 2, 5), "b": Capacity(2, 1, 4), "c": Capacity(1, 1, 2)}
+    assert warnings == []
 
 
 def test_plan_stop_records_a_zero_pool_beside_running_ones_so_start_keeps_it_at_zero():
-    _steps, snapshot = planning.plan_stop([ng("web", 2, 1, 3), ng("gpu", 0, 0, 4)], {})
+    _steps, snapshot, warnings = planning.plan_stop([ng("web", 2, 1, 3), ng("gpu", 0, 0, 4)], {})
     assert snapshot == {"web": Capacity(2, 1, 3), "gpu": Capacity(0, 0, 4)}
+    assert len(warnings) == 1 and "'gpu' was already stopped" in warnings[0]
     steps, warnings = planning.plan_start([ng("web", 0, 0, 3), ng("gpu", 0, 0, 4)], snapshot)
     assert [(s.name, s.action) for s in steps] == [("web", "restored"), ("gpu", "unchanged")]
     assert warnings == []
 
 
 def test_plan_stop_never_records_zeros():
-    steps, snapshot = planning.plan_stop([ng("a", 0, 0, 5)], {})
+    steps, snapshot, warnings = planning.plan_stop([ng("a", 0, 0, 5)], {})
     assert not any(step.changed for step in steps)
-    assert snapshot == {}
+    assert snapshot == {} and warnings == []
 
 
 def test_plan_stop_second_stop_keeps_first_recording():
-    _steps, snapshot = planning.plan_stop([ng("a", 0, 0, 5)], {"a": Capacity(3, 2, 5)})
+    _steps, snapshot, _warnings = planning.plan_stop([ng("a", 0, 0, 5)], {"a": Capacity(3, 2, 5)})
     assert snapshot == {"a": Capacity(3, 2, 5)}
 
 
