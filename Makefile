@@ -60,12 +60,19 @@ integration: setup
 lint: setup
 	ansible-lint --offline --profile production
 
+# Build the collection, check that test tooling stays out of it, install it and read every plugin's docs from the installed copy.
+BUILT := $(CACHE)/build/installed
 build: setup
 	rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	ansible-galaxy collection build --output-path $(CACHE)/build .
-	ansible-galaxy collection install -p $(CACHE)/build/installed $(CACHE)/build/eks_tools-eksctl-*.tar.gz
-	ANSIBLE_COLLECTIONS_PATH=$(CACHE)/build/installed ansible-doc eks_tools.eksctl.eks_nodegroup_scale > /dev/null
-	ANSIBLE_COLLECTIONS_PATH=$(CACHE)/build/installed ansible-doc eks_tools.eksctl.eks_cluster_info > /dev/null
+	! tar -tzf $(CACHE)/build/eks_tools-eksctl-*.tar.gz | grep -E '^(tests/(simulator|integration|benchmark)|\.cache|\.venv|\.ci)/'
+	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-galaxy collection install --force -p $(BUILT) $(CACHE)/build/eks_tools-eksctl-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t module eks_tools.eksctl.eks_nodegroup_scale | grep -q '$(BUILT)'
+	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t module eks_tools.eksctl.eks_cluster_info | grep -q '$(BUILT)'
+	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t inventory eks_tools.eksctl.eks_clusters | grep -q '$(BUILT)'
+	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t filter eks_tools.eksctl.capacity_rows | grep -q '$(BUILT)'
+	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t role eks_tools.eksctl.cluster_power | grep -q '$(BUILT)'
+	@echo "collection built, installed and documented: $$(ls $(CACHE)/build/*.tar.gz)"
 
 ee: setup
 	rm -rf $(CACHE)/ee-context

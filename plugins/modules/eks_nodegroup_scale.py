@@ -16,13 +16,12 @@ description:
     never skips a no-op.
   - With O(state=stopped), scales every selected nodegroup to desired 0 and min 0 (max is kept), after recording each
     nodegroup's sizes. With O(state=started), scales each stopped nodegroup back to exactly the recorded sizes.
-  - The recorded sizes travel three ways, so that a start in another job (for example a fresh AWX container) still finds them
-    - as RV(capacity_snapshot) and the host fact C(eks_capacity_snapshots["<region>/<cluster>"]), which Ansible's fact cache
-      carries to the next run;
-    - back into the module through O(restore_capacity);
-    - in the file O(snapshot_path), written atomically before the first write and removed once a start has restored every nodegroup.
+  - "The recorded sizes travel three ways, so that a start in another job (for example in a fresh AWX container) still finds them:
+    (1) as RV(capacity_snapshot) and the host fact C(eks_capacity_snapshots[\"<region>/<cluster>\"]), which Ansible's fact cache
+    carries to the next run; (2) back into the module through O(restore_capacity); (3) in the file O(snapshot_path), written
+    atomically before the first write and removed once a start has restored every nodegroup."
   - On O(state=started) the sizes come from O(restore_capacity), then from the file; a stopped nodegroup with neither is started
-    with desired V(max(min_size, 1)) and a warning.
+    with desired V(max(min_size, 1\)) and a warning.
   - Managed and self-managed nodegroups both work. Writes to several nodegroups run side by side (O(parallelism)).
   - A nodegroup that is C(UPDATING) is waited for (within O(wait_timeout)) before it is scaled, instead of failing on EKS's 409 answer.
 extends_documentation_fragment:
