@@ -245,6 +245,8 @@ class CapacityProvider:
 
         run_parallel([lambda step=step: write(step) for step in steps if step.changed], self.parallelism)
         result["changed"] = any(outcome["changed"] for outcome in result["nodegroups"])
+        result["commands"] = [self.client.scale_argv(cluster, step.name, step.send) for step in steps
+                              if step.changed and outcomes[step.name]["action"] != "not_attempted"]
         if failed:
             done = [o["name"] for o in result["nodegroups"] if o["changed"]]
             skipped = [o["name"] for o in result["nodegroups"] if o["action"] == "not_attempted"]

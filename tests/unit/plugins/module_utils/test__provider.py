@@ -152,6 +152,7 @@ def test_after_a_failure_no_new_write_starts():
         apply(made, state="stopped")
     assert [n["action"] for n in caught.value.details["nodegroups"]] == ["failed", "not_attempted", "not_attempted"]
     assert len(fake.calls) == 2
+    assert caught.value.details["commands"] == [[BINARY] + list(scale("a", "--nodes=0", "--nodes-min=0"))]
 
 
 def test_busy_nodegroup_is_waited_for_before_scaling():
