@@ -177,9 +177,6 @@ class EksctlClient:
 
     # ---- commands
 
-    def version(self) -> str:
-        return self.call(["version"], {}, what="read the eksctl version").stdout.strip()
-
     def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
         where = "all regions" if all_regions else "region %s" % (self.region or "(resolved by eksctl)")
         return self.read(["get", "cluster"], {"all-regions": all_regions, "output": "json"}, parse_cluster_list,

@@ -67,21 +67,26 @@ class CapacityProvider:
 
     # ------------------------------------------------------------------ reads
 
-    def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
-        return self.client.list_clusters(all_regions=all_regions)
-
-    def cluster_details(self, name: str) -> dict[str, t.Any] | None:
-        """Description and nodegroups of one cluster (two reads, side by side), or None if it does not exist."""
+    def _describe_with_nodegroups(self, name: str, *,
+                                  unavailable_as_empty: bool) -> tuple[dict[str, t.Any] | None, list[dict[str, t.Any]] | None]:
+        """The cluster's description and its nodegroups, read side by side; None for what does not exist."""
         def nodegroups() -> list[dict[str, t.Any]] | None:
             try:
                 return self.client.list_nodegroups(name)
             except errors.ClusterNotFound:
                 return None
             except errors.ClusterUnavailable:
-                # CREATING/DELETING/FAILED clusters have no readable nodegroups; the status says why.
-                return []
+                # CREATING/DELETING/FAILED clusters have no readable nodegroups; their status says why.
+                if unavailable_as_empty:
+                    return []
+                raise
 
         description, groups = run_parallel([lambda: self.client.describe_cluster(name), nodegroups], self.parallelism)
+        return description, groups
+
+    def cluster_details(self, name: str) -> dict[str, t.Any] | None:
+        """Description and nodegroups of one cluster (two reads, side by side), or None if it does not exist."""
+        description, groups = self._describe_with_nodegroups(name, unavailable_as_empty=True)
         if description is None:
             return None
         groups = groups or []
@@ -98,7 +103,7 @@ class CapacityProvider:
         if name:
             cluster = self.cluster_details(name)
             return [cluster] if cluster else []
-        clusters = self.list_clusters(all_regions=all_regions)
+        clusters = self.client.list_clusters(all_regions=all_regions)
         if not details:
             return clusters
 
@@ -124,16 +129,7 @@ class CapacityProvider:
             except errors.ClusterNotFound as exc:
                 raise errors.ClusterNotFound("cluster %r was not found in region %s" % (cluster, self.client.region), **exc.details) from None
 
-        def describe() -> dict[str, t.Any] | None:
-            return self.client.describe_cluster(cluster)
-
-        def nodegroups() -> list[dict[str, t.Any]] | None:
-            try:
-                return self.client.list_nodegroups(cluster)
-            except errors.ClusterNotFound:
-                return None
-
-        description, groups = run_parallel([describe, nodegroups], self.parallelism)
+        description, groups = self._describe_with_nodegroups(cluster, unavailable_as_empty=False)
         if description is None or groups is None:
             raise errors.ClusterNotFound("cluster %r was not found in the region eksctl resolved" % cluster)
         return groups, description["region"]
@@ -172,13 +168,10 @@ class CapacityProvider:
             store.record(key, recorded)
         if state != "present":
             result["capacity_snapshot"] = capacities_to_dict(recorded)
-        if self.check_mode or not result["changed"]:
-            self._forget_restored(state, steps, store, key)
-            return self._with_facts(result, key, state)
-
-        self._write_all(cluster, steps, result)
-        if wait:
-            self._wait_until_settled(cluster, [step for step in steps if step.changed], deadline, result)
+        if result["changed"] and not self.check_mode:
+            self._write_all(cluster, steps, result)
+            if wait:
+                self._wait_until_settled(cluster, [step for step in steps if step.changed], deadline, result)
         self._forget_restored(state, steps, store, key)
         return self._with_facts(result, key, state)
 
