@@ -17,7 +17,7 @@ DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e eks_snapshot_path=$(CACHE)/demo/capacity_snapshots.json -e wait=true -e wait_sleep=0.5
 
-.PHONY: setup demo test sanity units integration lint build ee bench clean
+.PHONY: setup demo test sanity units typecheck integration lint build ee bench clean
 
 setup: $(BIN)/.installed $(LINK)
 
@@ -44,7 +44,7 @@ demo: setup
 	@echo "== 5/5 demo after the start: the sizes of step 1"
 	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
 
-test: sanity units integration lint build ee
+test: sanity units typecheck integration lint build ee
 
 sanity: setup
 	cd "$$($(BIN)/python tests/utils/prepare_ansible_test.py . $(ANSIBLE_TEST_ROOT) | tail -n 1)" && \
@@ -53,6 +53,10 @@ sanity: setup
 units: setup
 	cd "$$($(BIN)/python tests/utils/prepare_ansible_test.py . $(ANSIBLE_TEST_ROOT) | tail -n 1)" && \
 		ansible-test units --venv --python 3.11 --color no
+
+# Strict typing of everything under plugins/ (run from the collections root so the package names resolve).
+typecheck: setup
+	cd $(COLLECTIONS) && mypy --config-file $(CURDIR)/.mypy.ini -p ansible_collections.eks_tools.eksctl.plugins
 
 integration: setup
 	$(BIN)/python -m pytest -p no:cacheprovider tests/integration -q

@@ -89,9 +89,11 @@ keyed_groups:
 """
 
 import fnmatch
+import functools
 import re
 import shutil
 import sys
+import typing as t
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
@@ -130,13 +132,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             validate_region(region, option="regions[]")
         workers = max(1, self.get_option("parallelism"))
         if regions:
-            listings = run_parallel([lambda region=region: self._client(region).list_clusters() for region in regions], workers)
+            listings = run_parallel([self._client(region).list_clusters for region in regions], workers)
             clusters = [cluster for listing in listings for cluster in listing]
         else:
             clusters = self._client(None).list_clusters(all_regions=True)
         clusters = [cluster for cluster in clusters if self._wanted(cluster["name"])]
         if self.get_option("phase_groups"):
-            summaries = run_parallel([lambda cluster=cluster: self._summary(cluster) for cluster in clusters], workers)
+            summaries = run_parallel([functools.partial(self._summary, cluster) for cluster in clusters], workers)
             for cluster, summary in zip(clusters, summaries):
                 cluster["status_summary"] = summary
         return clusters
@@ -182,7 +184,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
 
-    def parse(self, inventory, loader, path, cache=True):
+    def parse(self, inventory: t.Any, loader: t.Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
         cache_key = self.get_cache_key(path)

@@ -14,6 +14,7 @@ Both modules and the inventory plugin sit on this class. It owns the order of ek
 
 from __future__ import annotations
 
+import functools
 import time
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
@@ -81,7 +82,8 @@ class CapacityProvider:
                     return []
                 raise
 
-        description, groups = run_parallel([lambda: self.client.describe_cluster(name), nodegroups], self.parallelism)
+        reads: list[t.Callable[[], t.Any]] = [lambda: self.client.describe_cluster(name), nodegroups]
+        description, groups = run_parallel(reads, self.parallelism)
         return description, groups
 
     def cluster_details(self, name: str) -> dict[str, t.Any] | None:
@@ -236,7 +238,7 @@ class CapacityProvider:
                 outcomes[step.name].update(changed=False, action="failed", after=step.before.as_dict(), error=exc.msg,
                                            **{k: v for k, v in exc.details.items() if k in ("rc", "stderr")})
 
-        run_parallel([lambda step=step: write(step) for step in steps if step.changed], self.parallelism)
+        run_parallel([functools.partial(write, step) for step in steps if step.changed], self.parallelism)
         result["changed"] = any(outcome["changed"] for outcome in result["nodegroups"])
         result["commands"] = [self.client.scale_argv(cluster, step.name, step.send) for step in steps
                               if step.changed and outcomes[step.name]["action"] != "not_attempted"]
@@ -280,8 +282,10 @@ class CapacityProvider:
                     raise errors.NodegroupFailed("nodegroup %r of cluster %r is %s while waiting for it to scale"
                                                  % (name, cluster, nodegroup["status"]), **result)
                 # Ready and at the new sizes: DescribeNodegroup may show the new sizes before UPDATING ends.
-                if not (nodegroup_is_ready(nodegroup["status"]) and capacity_of(nodegroup) == target):
-                    pending.append("%s (%s, %d/%d/%d)" % ((name, nodegroup["status"]) + tuple(capacity_of(nodegroup))))
+                current_size = capacity_of(nodegroup)
+                if not (nodegroup_is_ready(nodegroup["status"]) and current_size == target):
+                    pending.append("%s (%s, %d/%d/%d)" % (name, nodegroup["status"], current_size.desired_size, current_size.min_size,
+                                                           current_size.max_size))
             if not pending:
                 return
             try:
