@@ -284,8 +284,8 @@ class CapacityProvider:
                 # Ready and at the new sizes: DescribeNodegroup may show the new sizes before UPDATING ends.
                 current_size = capacity_of(nodegroup)
                 if not (nodegroup_is_ready(nodegroup["status"]) and current_size == target):
-                    pending.append("%s (%s, %d/%d/%d)" % (name, nodegroup["status"], current_size.desired_size, current_size.min_size,
-                                                           current_size.max_size))
+                    pending.append("%s (%s, %d/%d/%d)"
+                                   % (name, nodegroup["status"], current_size.desired_size, current_size.min_size, current_size.max_size))
             if not pending:
                 return
             try:
