@@ -17,7 +17,7 @@ DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e eks_snapshot_path=$(CACHE)/demo/capacity_snapshots.json -e wait=true -e wait_sleep=0.5
 
-.PHONY: setup demo test sanity units typecheck integration lint build ee bench clean
+.PHONY: setup demo test sanity units typecheck integration e2e eksctl lint build ee bench clean
 
 setup: $(BIN)/.installed $(LINK)
 
@@ -44,7 +44,7 @@ demo: setup
 	@echo "== 5/5 demo after the start: the sizes of step 1"
 	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
 
-test: sanity units typecheck integration lint build ee
+test: sanity units typecheck integration e2e lint build ee
 
 sanity: setup
 	cd "$$($(BIN)/python tests/utils/prepare_ansible_test.py . $(ANSIBLE_TEST_ROOT) | tail -n 1)" && \
@@ -60,6 +60,23 @@ typecheck: setup
 
 integration: setup
 	$(BIN)/python -m pytest -p no:cacheprovider tests/integration -q
+
+# The end-to-end tier: the collection against the real eksctl (the pinned releases, built once per machine
+# from eksctl's Go module, or EKSCTL=/path/to/eksctl) on an emulated AWS. Without Go it is skipped with the
+# reason, except in CI (CI=true), where a missing Go or a failed build fails the run.
+E2E_REQUIRE := $(if $(filter true,$(CI)),--require,)
+e2e: setup
+ifdef EKSCTL
+	EKSCTL="$(EKSCTL)" $(BIN)/python -m pytest -p no:cacheprovider tests/e2e -q
+else
+	@$(BIN)/python tests/e2e/eksctl_builds.py $(E2E_REQUIRE); rc=$$?; \
+	if [ $$rc -eq 3 ]; then echo "e2e: SKIPPED (no Go on this machine to build the real eksctl; see above)"; exit 0; fi; \
+	[ $$rc -eq 0 ] && $(BIN)/python -m pytest -p no:cacheprovider tests/e2e -q
+endif
+
+# Build (or reuse) the pinned real eksctl releases and print their paths.
+eksctl: setup
+	$(BIN)/python tests/e2e/eksctl_builds.py
 
 lint: setup
 	ansible-lint --offline --profile production

@@ -30,7 +30,9 @@ options:
   regions:
     description:
       - Regions to list clusters in, one eksctl call each, run side by side.
-      - When empty, every region is listed with one C(eksctl get cluster --all-regions) call.
+      - When empty, every region is listed with one C(eksctl get cluster --all-regions) call. eksctl needs a region to start
+        from even then; without E(AWS_REGION), E(AWS_DEFAULT_REGION) or a profile region the plugin starts from C(us-east-1)
+        (the commercial partition). For another partition, list its regions here.
     type: list
     elements: str
     default: []
@@ -64,8 +66,8 @@ options:
     type: int
     default: 10
 notes:
-  - The phases are those of M(eks_tools.eksctl.eks_cluster_info) (C(running), C(stopped), C(partial), C(updating), C(degraded), C(empty)),
-    computed from the nodegroups only.
+  - The phases are those of M(eks_tools.eksctl.eks_cluster_info) (C(running), C(stopped), C(partial), C(updating), C(degraded), C(empty),
+    C(unsupported) for clusters registered through EKS Connector), computed from the nodegroups only.
 seealso:
   - module: eks_tools.eksctl.eks_cluster_info
 author:
@@ -99,10 +101,9 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EksctlClient, resolve_binary
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import ClusterUnavailable, EksctlError, EksctlNotFound
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._parsing import unavailable_cluster_status
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import summarize_status, validate_region
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import run_parallel
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError, EksctlNotFound
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import validate_region
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import CapacityProvider, run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
 
 
@@ -150,11 +151,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return not any(fnmatch.fnmatchcase(name, pattern) for pattern in self.get_option("exclude"))
 
     def _summary(self, cluster: dict) -> dict:
-        try:
-            nodegroups = self._client(cluster["region"]).list_nodegroups(cluster["name"])
-        except ClusterUnavailable as exc:
-            return summarize_status([], unavailable_cluster_status(exc.details.get("stderr", "")))
-        return summarize_status(nodegroups)
+        return CapacityProvider(self._client(cluster["region"]), parallelism=1).status_summary(cluster["name"])
 
     def _populate(self, clusters: list[dict]) -> None:
         strict = self.get_option("strict")

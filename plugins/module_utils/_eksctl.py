@@ -35,15 +35,23 @@ FAILURE_CLASSES: dict[str | None, type[errors.CommandFailed]] = {
     "cluster_not_found": errors.ClusterNotFound,
     "resource_in_use": errors.ResourceInUse,
     "cluster_unavailable": errors.ClusterUnavailable,
+    "not_eks": errors.NotEksCluster,
+    "kubernetes_access": errors.KubernetesAccessError,
 }
 
 FAILURE_HINTS = {
     "credentials": " (check the AWS credentials: access_key/secret_key/session_token, profile, or the environment)",
     "region": " (set the region option, AWS_REGION or a profile region)",
     "throttling": " (AWS kept throttling after all retries; raise retries or retry_delay, or lower parallelism)",
+    "unscalable_name": " (eksctl scales only nodegroups named like [a-zA-Z][-a-zA-Z0-9]*; scale this one with the EKS console or API)",
+    "not_eks": " (the cluster is registered through EKS Connector; its nodes are managed by its own Kubernetes provider, not by eksctl)",
+    "kubernetes_access": (" (eksctl reads the nodes of self-managed nodegroups through the cluster's Kubernetes API: let this host reach the"
+                          " API endpoint (public access or a network path to the private endpoint) and grant this identity 'list nodes'"
+                          " through an access entry or aws-auth; or name managed nodegroups only, which are read without it)"),
 }
 
 MAX_BACKOFF = 60.0
+ALL_REGIONS_START = "us-east-1"
 
 T = t.TypeVar("T")
 
@@ -179,8 +187,15 @@ class EksctlClient:
 
     def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
         where = "all regions" if all_regions else "region %s" % (self.region or "(resolved by eksctl)")
-        return self.read(["get", "cluster"], {"all-regions": all_regions, "output": "json"}, parse_cluster_list,
-                         what="list the clusters of %s" % where)
+        try:
+            return self.read(["get", "cluster"], {"all-regions": all_regions, "output": "json"}, parse_cluster_list,
+                             what="list the clusters of %s" % where)
+        except errors.RegionError:
+            if not all_regions or self.region:
+                raise
+            # --all-regions still needs a region to start from (it asks that region for the enabled ones), and fails
+            # without one. None was given or configured, so start where the commercial partition always answers.
+            return self.for_region(ALL_REGIONS_START).list_clusters(all_regions=True)
 
     def describe_cluster(self, name: str) -> dict[str, t.Any] | None:
         """The cluster's description, or None when EKS says it does not exist."""
@@ -192,6 +207,11 @@ class EksctlClient:
     def list_nodegroups(self, cluster: str) -> list[dict[str, t.Any]]:
         return self.read(["get", "nodegroup"], {"cluster": cluster, "output": "json"}, parse_nodegroups,
                          what="list the nodegroups of cluster %r" % cluster)
+
+    def get_nodegroup(self, cluster: str, name: str) -> list[dict[str, t.Any]]:
+        """One nodegroup by name (a one-element list); NodegroupNotFound when it does not exist."""
+        return self.read(["get", "nodegroup"], {"cluster": cluster, "name": name, "output": "json"}, parse_nodegroups,
+                         what="read nodegroup %r of cluster %r" % (name, cluster))
 
     @staticmethod
     def _scale_flags(cluster: str, nodegroup: str, sizes: dict[str, int]) -> dict[str, t.Any]:

@@ -73,6 +73,14 @@ class ClusterUnavailable(CommandFailed):
     """The cluster is CREATING, DELETING or FAILED, so nodegroups cannot be read."""
 
 
+class NotEksCluster(CommandFailed):
+    """The cluster is registered through EKS Connector; eksctl reads and scales only EKS clusters."""
+
+
+class KubernetesAccessError(CommandFailed):
+    """eksctl could not list the cluster's Kubernetes nodes (it does for self-managed nodegroups with nodes)."""
+
+
 class WaitTimeout(EksctlError):
     """Nodegroups did not settle within ``wait_timeout``."""
 

@@ -7,7 +7,7 @@
 
 """Pure functions that read what eksctl prints. No I/O here.
 
-The shapes follow the project's eksctl contract (eksctl 0.231.0):
+The shapes follow the project's eksctl contract (eksctl 0.230.0 and 0.215.0, checked against the real binaries):
 
 * ``get cluster -o json``: a list of ``{Name, Region, Owned}``; ``Owned`` is the string
   ``True``/``False``/``Unknown``.
@@ -32,6 +32,9 @@ FAILURE_PATTERNS = (
     ("throttling", re.compile(r"ThrottlingException|TooManyRequestsException|Rate exceeded|RequestLimitExceeded|SlowDown")),
     ("credentials", re.compile(r"checking AWS STS access|get credentials|InvalidClientTokenId|ExpiredToken|"
                                r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders|AccessDenied")),
+    ("not_eks", re.compile(r"cannot perform this operation on a non-EKS cluster")),
+    ("kubernetes_access", re.compile(r"getting nodegroup's kubernetes version|failed to list nodes")),
+    ("unscalable_name", re.compile(r"validation for \S+ failed, name must satisfy regular expression pattern")),
     ("region", re.compile(r"AWS Region must be set|is not supported - use one of")),
     ("nodegroup_not_found", re.compile(r"No node ?group found for name")),
     ("cluster_not_found", re.compile(r"No cluster found for name|ResourceNotFoundException")),
@@ -43,11 +46,14 @@ ARN_PATTERN = re.compile(r"^arn:aws[a-zA-Z-]*:eks:(?P<region>[a-z0-9-]+):\d*:clu
 OWNED_VALUES = {"True": True, "False": False}
 
 # How nodegroup statuses count. Managed nodegroups report the EKS NodegroupStatus; self-managed
-# ones report their CloudFormation stack status, which is never ACTIVE.
-READY_STATUSES = frozenset(("ACTIVE", "CREATE_COMPLETE", "UPDATE_COMPLETE"))
+# ones report their CloudFormation stack status, which is never ACTIVE. The settled stack statuses
+# are eksctl's own (``nonTransitionalReadyStackStatuses``): a stack whose last update rolled back is
+# settled, and its Auto Scaling group scales normally, since a scale does not touch the stack.
+READY_STATUSES = frozenset(("ACTIVE", "CREATE_COMPLETE", "UPDATE_COMPLETE", "ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"))
+# IMPORT_ROLLBACK_COMPLETE is not in eksctl's settled list; eksctl never imports nodegroup stacks, so
+# a stack in it was changed outside eksctl, and it counts as failed rather than as busy for ever.
 FAILED_STATUSES = frozenset(("DEGRADED", "CREATE_FAILED", "DELETE_FAILED", "UPDATE_FAILED", "ROLLBACK_FAILED",
-                             "ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_FAILED", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_FAILED",
-                             "IMPORT_ROLLBACK_COMPLETE"))
+                             "UPDATE_ROLLBACK_FAILED", "IMPORT_ROLLBACK_FAILED", "IMPORT_ROLLBACK_COMPLETE"))
 
 
 def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
@@ -119,6 +125,8 @@ def parse_cluster_description(stdout: str) -> dict[str, t.Any]:
         "endpoint": item.get("Endpoint"),
         "created_at": item.get("CreatedAt"),
         "tags": dict(tags) if isinstance(tags, dict) else {},
+        # An EKS-Connector registration carries its ConnectorConfig; an EKS cluster has null there.
+        "connector": bool(item.get("ConnectorConfig")),
     }
 
 

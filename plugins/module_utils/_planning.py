@@ -25,6 +25,12 @@ SIZE_OPTIONS = ("desired_size", "min_size", "max_size")
 # front also guarantees that no name can be read by eksctl as a flag or by anything as shell.
 NAME_PATTERN = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]*$")
 NAME_LIMITS = {"cluster": 100, "nodegroup": 63}
+# eksctl's own rule for the nodegroup it scales: it validates the name after its AWS calls, so a
+# nodegroup made by Terraform or the console with "_" in its name can be read but never scaled.
+# Its message quotes the pattern below, but the check it runs (IsInvalidNameArg) only refuses
+# characters other than letters, digits and "-"; that check is the one mirrored here.
+EKSCTL_NODEGROUP_RULE = "[a-zA-Z][-a-zA-Z0-9]*"
+EKSCTL_NODEGROUP_PATTERN = re.compile(r"\A[a-zA-Z0-9-]+\Z")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 
 ACTION_SCALED = "scaled"
@@ -80,6 +86,19 @@ def validate_name(value: t.Any, *, option: str, kind: str) -> str:
         raise InvalidRequest("%s=%r is not a valid EKS %s name: use letters, digits, '-' and '_', starting with a letter or digit"
                              % (option, value, kind))
     return value
+
+
+def eksctl_can_scale(name: str) -> bool:
+    return bool(EKSCTL_NODEGROUP_PATTERN.match(name))
+
+
+def validate_scalable_name(value: t.Any, *, option: str) -> str:
+    """A nodegroup name the user asks to scale: a valid EKS name that eksctl's scale also accepts."""
+    name = validate_name(value, option=option, kind="nodegroup")
+    if not eksctl_can_scale(name):
+        raise InvalidRequest("%s=%r: eksctl cannot scale this nodegroup, its names must match %s (scale it with the EKS console or API)"
+                             % (option, name, EKSCTL_NODEGROUP_RULE))
+    return name
 
 
 def validate_region(value: t.Any, *, option: str = "region") -> str:
@@ -154,6 +173,18 @@ def check_restore_targets(restore: dict[str, Capacity], nodegroups: list[dict[st
 
 
 # --------------------------------------------------------------------------- plans
+
+
+def refuse_unscalable(steps: list[Step], *, cluster: str) -> None:
+    """No write starts when one of them would reach a nodegroup eksctl cannot scale.
+
+    Only nodegroups that need a write count: one already at its target is never sent to eksctl.
+    """
+    blocked = [step.name for step in steps if step.changed and not eksctl_can_scale(step.name)]
+    if blocked:
+        raise InvalidRequest("cluster %r: eksctl cannot scale nodegroup(s) %s, whose names do not match eksctl's rule %s; nothing was "
+                             "changed. Name the other nodegroups in name, and scale these with the EKS console or API"
+                             % (cluster, ", ".join(repr(name) for name in blocked), EKSCTL_NODEGROUP_RULE))
 
 
 def _conflict(name: str, requested: dict[str, int], current: Capacity, after: Capacity) -> str | None:

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import _errors as errors
 from ._eksctl import EksctlClient
-from ._parsing import nodegroup_has_failed, nodegroup_is_busy, nodegroup_is_ready
+from ._parsing import nodegroup_has_failed, nodegroup_is_busy, nodegroup_is_ready, unavailable_cluster_status
 from ._planning import (
     Capacity,
     Step,
@@ -30,6 +30,7 @@ from ._planning import (
     plan_present,
     plan_start,
     plan_stop,
+    refuse_unscalable,
     select_nodegroups,
     summarize_status,
 )
@@ -65,34 +66,66 @@ class CapacityProvider:
         self.wait_sleep = wait_sleep
         self.clock = clock
         self.sleep = sleep
+        self._by_name = False
 
     # ------------------------------------------------------------------ reads
 
-    def _describe_with_nodegroups(self, name: str, *,
-                                  unavailable_as_empty: bool) -> tuple[dict[str, t.Any] | None, list[dict[str, t.Any]] | None]:
-        """The cluster's description and its nodegroups, read side by side; None for what does not exist."""
-        def nodegroups() -> list[dict[str, t.Any]] | None:
+    def _nodegroups(self, cluster: str, names: t.Sequence[str] | None = None) -> list[dict[str, t.Any]]:
+        """The cluster's nodegroups with one read; or, when that read fails for want of Kubernetes API access and the
+        request names its nodegroups, those nodegroups read one by one (a managed nodegroup read by name needs no node
+        list). Once a read by name was needed, the later reads of this provider (wait, retries) go the same way."""
+        if names and self._by_name:
+            return self._nodegroups_by_name(cluster, names)
+        try:
+            return self.client.list_nodegroups(cluster)
+        except errors.KubernetesAccessError:
+            if not names:
+                raise
+            self._by_name = True
+            return self._nodegroups_by_name(cluster, names)
+
+    def _nodegroups_by_name(self, cluster: str, names: t.Sequence[str]) -> list[dict[str, t.Any]]:
+        def read(name: str) -> list[dict[str, t.Any]]:
             try:
-                return self.client.list_nodegroups(name)
+                return self.client.get_nodegroup(cluster, name)
+            except errors.NodegroupNotFound:
+                return []
+        return [nodegroup for found in run_parallel([functools.partial(read, name) for name in names], self.parallelism)
+                for nodegroup in found]
+
+    def _describe_with_nodegroups(self, name: str, *, tolerant: bool, names: t.Sequence[str] | None = None) -> tuple[
+            dict[str, t.Any] | None, list[dict[str, t.Any]] | None, errors.CommandFailed | None]:
+        """The cluster's description and its nodegroups, read side by side; None for what does not exist.
+
+        With ``tolerant``, a cluster whose nodegroups cannot be read because of what the cluster is
+        (CREATING/DELETING/FAILED, or not an EKS cluster at all) gets no nodegroups and the error
+        that says why, instead of failing the read.
+        """
+        def nodegroups() -> tuple[list[dict[str, t.Any]] | None, errors.CommandFailed | None]:
+            try:
+                return self._nodegroups(name, names), None
             except errors.ClusterNotFound:
-                return None
-            except errors.ClusterUnavailable:
-                # CREATING/DELETING/FAILED clusters have no readable nodegroups; their status says why.
-                if unavailable_as_empty:
-                    return []
+                return None, None
+            except (errors.ClusterUnavailable, errors.NotEksCluster) as exc:
+                if tolerant:
+                    return [], exc
                 raise
 
         reads: list[t.Callable[[], t.Any]] = [lambda: self.client.describe_cluster(name), nodegroups]
-        description, groups = run_parallel(reads, self.parallelism)
-        return description, groups
+        description, (groups, problem) = run_parallel(reads, self.parallelism)
+        return description, groups, problem
 
     def cluster_details(self, name: str) -> dict[str, t.Any] | None:
         """Description and nodegroups of one cluster (two reads, side by side), or None if it does not exist."""
-        description, groups = self._describe_with_nodegroups(name, unavailable_as_empty=True)
+        description, groups, problem = self._describe_with_nodegroups(name, tolerant=True)
         if description is None:
             return None
         groups = groups or []
         summary = summarize_status(groups, description["status"])
+        if description["connector"] or isinstance(problem, errors.NotEksCluster):
+            # Registered through EKS Connector: listed by eksctl, but it has no nodegroups eksctl can read or scale.
+            summary.update(phase="unsupported", reason="cluster %r is registered through EKS Connector; eksctl cannot read or scale "
+                                                       "its nodes, which its own Kubernetes provider manages" % name)
         description.update(
             owned=owned_from_tags(description["tags"]),
             nodegroups=groups,
@@ -100,6 +133,15 @@ class CapacityProvider:
             status_summary=summary,
         )
         return description
+
+    def status_summary(self, name: str) -> dict[str, t.Any]:
+        """The ``status_summary`` of a listed cluster from its nodegroups alone (one read), for the inventory plugin."""
+        try:
+            return summarize_status(self.client.list_nodegroups(name))
+        except errors.ClusterUnavailable as exc:
+            return summarize_status([], unavailable_cluster_status(exc.details.get("stderr", "")))
+        except errors.NotEksCluster as exc:
+            return dict(summarize_status([]), phase="unsupported", reason=exc.msg)
 
     def cluster_info(self, *, name: str | None = None, details: bool = False, all_regions: bool = False) -> list[dict[str, t.Any]]:
         if name:
@@ -122,16 +164,16 @@ class CapacityProvider:
         described = run_parallel([detail(listed) for listed in clusters], max(1, self.parallelism // 2))
         return [cluster for cluster in described if cluster is not None]
 
-    def read_nodegroups(self, cluster: str) -> tuple[list[dict[str, t.Any]], str | None]:
+    def read_nodegroups(self, cluster: str, names: t.Sequence[str] | None = None) -> tuple[list[dict[str, t.Any]], str | None]:
         """The cluster's nodegroups and its region. The region comes from the options when known;
         otherwise (resolved by eksctl from the profile) it is read from the cluster's ARN, in parallel."""
         if self.client.region:
             try:
-                return self.client.list_nodegroups(cluster), self.client.region
+                return self._nodegroups(cluster, names), self.client.region
             except errors.ClusterNotFound as exc:
                 raise errors.ClusterNotFound("cluster %r was not found in region %s" % (cluster, self.client.region), **exc.details) from None
 
-        description, groups = self._describe_with_nodegroups(cluster, unavailable_as_empty=False)
+        description, groups, _problem = self._describe_with_nodegroups(cluster, tolerant=False, names=names)
         if description is None or groups is None:
             raise errors.ClusterNotFound("cluster %r was not found in the region eksctl resolved" % cluster)
         return groups, description["region"]
@@ -142,10 +184,11 @@ class CapacityProvider:
               restore: dict[str, Capacity] | None, store: SnapshotStore | None, wait: bool, diff: bool) -> dict[str, t.Any]:
         deadline = self.clock() + self.wait_timeout
         while True:
-            nodegroups, region = self.read_nodegroups(cluster)
+            nodegroups, region = self.read_nodegroups(cluster, names)
             selected = select_nodegroups(nodegroups, names, cluster=cluster)
             key = snapshot_key(region, cluster)
             steps, recorded, warnings = self._plan(state, cluster, nodegroups, selected, sizes, restore, store, key)
+            refuse_unscalable(steps, cluster=cluster)
             changing = {step.name for step in steps if step.changed}
             busy = [ng for ng in selected if ng["name"] in changing and nodegroup_is_busy(ng["status"])]
             if not busy:
@@ -257,7 +300,7 @@ class CapacityProvider:
             # 409: the nodegroup went busy between our read and the write. Wait for it once, then retry once.
             deadline = self.clock() + self.wait_timeout
             while True:
-                current = {ng["name"]: ng for ng in self.client.list_nodegroups(cluster)}.get(step.name)
+                current = {ng["name"]: ng for ng in self._nodegroups(cluster, [step.name])}.get(step.name)
                 if current is None or not nodegroup_is_busy(current["status"]):
                     break
                 self._sleep_before(deadline, "nodegroup %r of cluster %r to become ACTIVE after EKS answered 409" % (step.name, cluster))
@@ -272,7 +315,7 @@ class CapacityProvider:
         """Poll with one ``get nodegroup`` per interval until every changed nodegroup is ready at its new sizes."""
         targets = {step.name: step.after for step in steps}
         while True:
-            current = {ng["name"]: ng for ng in self.client.list_nodegroups(cluster)}
+            current = {ng["name"]: ng for ng in self._nodegroups(cluster, list(targets))}
             pending = []
             for name, target in targets.items():
                 nodegroup = current.get(name)

@@ -39,6 +39,9 @@ options:
   all_regions:
     description:
       - List the clusters of every region eksctl supports (C(eksctl get cluster --all-regions)) instead of one region.
+      - eksctl needs a region to start from even then (it asks that region which regions the account has enabled). When none is
+        known (no O(region), no E(AWS_REGION), no profile region), the module starts from C(us-east-1), which serves the
+        commercial partition; for another partition give O(region).
       - Cannot be combined with O(name).
     type: bool
     default: false
@@ -138,6 +141,13 @@ clusters:
       type: dict
       returned: when described
       sample: {"alpha.eksctl.io/cluster-name": "demo"}
+    connector:
+      description:
+        - Whether the cluster is registered through EKS Connector (it has a C(ConnectorConfig)) rather than run by EKS.
+        - eksctl lists such clusters but cannot read or scale their nodes; their RV(clusters[].status_summary.phase) is V(unsupported).
+      type: bool
+      returned: when described
+      sample: false
     nodegroups:
       description: The cluster's nodegroups, self-managed first, then managed (eksctl's order).
       type: list
@@ -220,11 +230,18 @@ clusters:
           description:
             - V(running) when every nodegroup is ready with nodes; V(stopped) when every nodegroup is at desired 0;
               V(partial) for a mix of the two; V(updating) while a nodegroup (or the cluster) is changing;
-              V(degraded) when a nodegroup is C(DEGRADED) or failed, or the cluster C(FAILED); V(empty) with no nodegroups.
-            - A self-managed nodegroup in C(CREATE_COMPLETE) or C(UPDATE_COMPLETE) counts as ready.
+              V(degraded) when a nodegroup is C(DEGRADED) or failed, or the cluster C(FAILED); V(empty) with no nodegroups;
+              V(unsupported) for a cluster registered through EKS Connector, whose nodes eksctl cannot read or scale.
+            - A self-managed nodegroup counts as ready in the stack statuses eksctl counts as settled, C(CREATE_COMPLETE),
+              C(UPDATE_COMPLETE), C(UPDATE_ROLLBACK_COMPLETE) and C(ROLLBACK_COMPLETE).
           type: str
           returned: always
           sample: running
+        reason:
+          description: Why the phase is V(unsupported).
+          type: str
+          returned: when RV(clusters[].status_summary.phase) is V(unsupported)
+          sample: cluster 'edge' is registered through EKS Connector; eksctl cannot read or scale its nodes, which its own Kubernetes provider manages
         ready:
           description: Whether every nodegroup is ready and running (false for stopped and empty clusters).
           type: bool

@@ -275,6 +275,7 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import 
     SIZE_OPTIONS,
     validate_name,
     validate_restore_capacity,
+    validate_scalable_name,
     validate_sizes,
 )
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
@@ -288,7 +289,7 @@ def check_request(params: dict) -> dict:
     validate_name(params["cluster"], option="cluster", kind="cluster")
     names = params["name"] or []
     for name in names:
-        validate_name(name, option="name", kind="nodegroup")
+        validate_scalable_name(name, option="name")
     sizes = {key: params[key] for key in SIZE_OPTIONS}
     given = [key for key, value in sizes.items() if value is not None]
     if state == "present":

@@ -18,7 +18,7 @@ CASES = [
     *[(SCALE, dict(ONE, cluster=value), "cluster") for value in
       ["", "my cluster", "a;b", "$(id)", "`id`", "a\nb", "-rf", "x" * 101, "a|b", "a&&b", "../etc", "démo"]],
     *[(SCALE, {"cluster": "demo", "name": [value], "desired_size": 1}, "name") for value in
-      ["ng 1", "-ng", "--nodes=0", "ng;reboot", "$(reboot)", "`reboot`", "ng\n1", "n" * 64, ""]],
+      ["ng 1", "-ng", "--nodes=0", "ng;reboot", "$(reboot)", "`reboot`", "ng\n1", "n" * 64, "", "tf_workers"]],
     (SCALE, {"cluster": "demo", "name": ["ng-1"], "desired_size": -1}, "desired_size"),
     (SCALE, {"cluster": "demo", "name": ["ng-1"], "min_size": -1}, "min_size"),
     (SCALE, {"cluster": "demo", "name": ["ng-1"], "max_size": -3}, "max_size"),

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -14,10 +16,31 @@ def test_listing_a_region_is_one_call(sim):
     assert [call["argv"] for call in sim.calls()] == [["get", "cluster", "--output=json", "--region=us-east-1"]]
 
 
-def test_all_regions_is_one_call(sim):
+ALL_CLUSTERS = [("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
+
+
+def test_all_regions_with_a_region_is_one_call(sim):
+    result, _completed = sim.module("eks_cluster_info", "all_regions=true region=eu-north-1")
+    assert sorted((c["region"], c["name"]) for c in result["clusters"]) == ALL_CLUSTERS
+    assert [call["argv"] for call in sim.calls()] == [["get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"]]
+
+
+def test_all_regions_without_any_region_starts_from_us_east_1(sim):
+    # eksctl refuses -A without a region (contract 8.1); the module then starts from us-east-1.
     result, _completed = sim.module("eks_cluster_info", "all_regions=true")
-    assert sorted((c["region"], c["name"]) for c in result["clusters"]) == [
-        ("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
+    assert sorted((c["region"], c["name"]) for c in result["clusters"]) == ALL_CLUSTERS
+    calls = sim.calls()
+    assert [(call["argv"], call["rc"]) for call in calls] == [
+        (["get", "cluster", "--all-regions", "--output=json"], 1),
+        (["get", "cluster", "--all-regions", "--output=json", "--region=us-east-1"], 0)]
+
+
+def test_all_regions_with_a_profile_region_is_one_call(sim):
+    os.makedirs(os.path.join(sim.home, ".aws"))
+    with open(os.path.join(sim.home, ".aws", "config"), "w", encoding="utf-8") as handle:
+        handle.write("[default]\nregion = us-east-1\n")
+    result, _completed = sim.module("eks_cluster_info", "all_regions=true")
+    assert sorted((c["region"], c["name"]) for c in result["clusters"]) == ALL_CLUSTERS
     assert len(sim.calls()) == 1
 
 

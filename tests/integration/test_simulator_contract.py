@@ -32,9 +32,9 @@ def eksctl_fixture(sim):
 
 
 def test_version(eksctl):
-    assert eksctl("version") == (0, "0.231.0\n", "")
+    assert eksctl("version") == (0, "0.230.0\n", "")
     rc, out, _err = eksctl("version", "-o", "json")
-    assert rc == 0 and out.endswith("}\n") and json.loads(out)["Version"] == "0.231.0" and ", " not in out
+    assert rc == 0 and out.endswith("}\n") and json.loads(out)["Version"] == "0.230.0" and ", " not in out
     assert eksctl("version", "-o", "xml") == (1, "", "Error: unknown output: xml\n")
 
 

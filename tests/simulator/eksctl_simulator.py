@@ -29,29 +29,32 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import signal
 import sys
 import time
 import uuid
 
-VERSION = "0.231.0"
-VERSION_INFO = {"Version": VERSION, "PreReleaseID": "", "Metadata": {"BuildDate": "2026-08-21T10:14:27Z", "GitCommit": "99984adb"}}
+VERSION = "0.230.0"
+VERSION_INFO = {"Version": VERSION, "PreReleaseID": "", "Metadata": {"BuildDate": "2026-08-13T23:20:02Z", "GitCommit": "6ee3b76"}}
 ACCOUNT = "111122223333"
 
+# eksctl's SupportedRegions(), in its order (--all-regions visits the enabled ones in this order).
 SUPPORTED_REGIONS = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "ca-west-1",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2",
-    "eu-central-1", "eu-central-2", "af-south-1", "ap-northeast-1", "ap-northeast-2",
-    "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
-    "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-east-1",
-    "me-south-1", "me-central-1", "il-central-1", "mx-central-1", "sa-east-1",
-    "cn-north-1", "cn-northwest-1", "us-gov-west-1", "us-gov-east-1",
+    "us-west-1", "us-west-2", "us-east-1", "us-east-2", "ca-central-1", "ca-west-1", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-north-1", "eu-central-1", "eu-central-2", "eu-south-1", "eu-south-2", "ap-northeast-1", "ap-northeast-2",
+    "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-7", "ap-south-1", "ap-south-2", "ap-east-1", "ap-east-2", "me-central-1", "me-south-1", "sa-east-1",
+    "af-south-1", "cn-northwest-1", "cn-north-1", "il-central-1", "us-gov-west-1", "us-gov-east-1", "us-iso-east-1",
+    "us-isob-east-1", "us-isob-west-1", "us-iso-west-1", "mx-central-1", "ap-southeast-6", "us-isof-south-1",
+    "us-isof-east-1", "eu-isoe-west-1",
 ]
 
 MANAGED_STATUSES_BUSY = ("CREATING", "UPDATING", "DELETING")
 SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY_ID")
 LOGGED_VARIABLES = SECRET_VARIABLES + ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE")
 
+NAME_REFUSED = re.compile(r"[^a-zA-Z0-9\-]+")
 THROTTLE_MESSAGE = "api error ThrottlingException: Rate exceeded"
 
 
@@ -124,8 +127,13 @@ def _nodegroup(cluster: str, name: str, kind: str, status: str, sizes: tuple[int
 
 
 def new_cluster(name: str, region: str, nodegroups: list | None = None, owned: str = "True",
-                status: str = "ACTIVE", version: str = "1.31", created: str = "2026-05-01T10:20:30.123Z") -> dict:
+                status: str = "ACTIVE", version: str = "1.31", created: str = "2026-05-01T10:20:30.123Z",
+                connector: bool = False, kubernetes_api: str = "ok") -> dict:
+    """A cluster record. ``connector`` makes it an EKS-Connector registration; ``kubernetes_api`` is how its
+    Kubernetes API answers eksctl's node list: ``ok``, ``forbidden`` (no RBAC) or ``unreachable`` (private endpoint)."""
     return {
+        "connector": connector,
+        "kubernetes_api": kubernetes_api,
         "name": name,
         "region": region,
         "owned": owned,
@@ -152,7 +160,8 @@ def seed_state() -> dict:
             _nodegroup("demo", "ng-2", "managed", "ACTIVE", (1, 1, 3), "2026-05-01T10:41:00.789Z", "t3.large"),
         ]),
         new_cluster("legacy-tf", "eu-north-1", [
-            _nodegroup("legacy-tf", "workers", "managed", "ACTIVE", (2, 2, 6), "2025-11-03T09:00:00Z", "m6i.xlarge", eksctl_stack=False),
+            # Made outside eksctl (no stack), with a name eksctl can read but not scale.
+            _nodegroup("legacy-tf", "tf_workers", "managed", "ACTIVE", (2, 2, 6), "2025-11-03T09:00:00Z", "m6i.xlarge", eksctl_stack=False),
         ], owned="False", version="1.30", created="2025-11-03T08:12:44.5Z"),
         new_cluster("staging", "us-east-1", [
             _nodegroup("staging", "ng-a", "managed", "ACTIVE", (0, 0, 3), "2026-04-11T12:00:00Z"),
@@ -539,8 +548,9 @@ class Simulator:
         handle = StateFile(self.state_path)
         with handle as state:
             if values["all-regions"]:
-                if "region" in changed and values["region"]:
-                    self.info("--region=%s is ignored, as --all-regions is given" % values["region"], "!")
+                # Contract 8.1/8.2: -A still builds a provider first, so it needs a region like any call (and
+                # logs nothing about a --region flag); then it visits the enabled regions in eksctl's order.
+                self.resolve_region(values, changed)
                 regions = SUPPORTED_REGIONS
             else:
                 regions = [self.resolve_region(values, changed)]
@@ -583,7 +593,9 @@ class Simulator:
             "CertificateAuthority": {"Data": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0tCg=="},
             "ClientRequestToken": None,
             "ComputeConfig": None,
-            "ConnectorConfig": None,
+            "ConnectorConfig": ({"ActivationCode": None, "ActivationExpiry": None, "ActivationId": "act-%s" % ident[:8].lower(),
+                                 "Provider": "OTHER", "RoleArn": "arn:aws:iam::%s:role/eks-connector-agent" % ACCOUNT}
+                                if cluster.get("connector") else None),
             "ControlPlaneScalingConfig": None,
             "CreatedAt": cluster["created"],
             "DeletionProtection": None,
@@ -645,6 +657,10 @@ class Simulator:
         cluster = self.find_cluster(state, region, values["cluster"])
         if cluster is None:
             raise CommandError("unable to describe cluster control plane: %s" % not_found_cluster(values["cluster"]))
+        if cluster.get("connector"):
+            # Contract 8.3: RefreshClusterStatus refuses a cluster with a ConnectorConfig.
+            raise CommandError("cannot perform this operation on a non-EKS cluster; please follow the documentation for "
+                               "cluster %s's Kubernetes provider" % cluster["name"])
         return cluster
 
     def get_nodegroup(self, argv: list[str], values: dict, changed: set, positional: list[str]) -> int:
@@ -672,6 +688,9 @@ class Simulator:
             ordered = [ng for ng in selected if ng["type"] != "managed"] + [ng for ng in selected if ng["type"] == "managed"]
             rows = []
             for nodegroup in ordered:
+                if nodegroup["type"] != "managed" and nodegroup["desired"] > 0:
+                    # Contract 8.4: the Version of a self-managed nodegroup with nodes comes from the node list.
+                    self._list_nodes(cluster, handle)
                 status = nodegroup["status"]
                 if nodegroup["pending_reads"] > 0:
                     nodegroup["pending_reads"] -= 1
@@ -694,6 +713,20 @@ class Simulator:
                       "%(ImageID)s\t%(AutoScalingGroupName)s\t%(Type)s" % row for row in rows]
             self.stdout.append("\n".join(lines) + "\n")
         return 0
+
+    @staticmethod
+    def _list_nodes(cluster: dict, handle: StateFile) -> None:
+        access = cluster.get("kubernetes_api", "ok")
+        if access == "ok":
+            return
+        handle.save()
+        if access == "forbidden":
+            cause = ('nodes is forbidden: User "arn:aws:iam::%s:user/ops" cannot list resource "nodes" in API group "" at the '
+                     'cluster scope' % ACCOUNT)
+        else:
+            cause = ('Get "%s/api/v1/nodes?labelSelector=alpha.eksctl.io%%2Fnodegroup-name%%3D...": dial tcp 10.0.12.34:443: i/o timeout'
+                     % Simulator.describe(cluster)["Endpoint"])
+        raise CommandError("getting nodegroup's kubernetes version: failed to list nodes: %s" % cause)
 
     @staticmethod
     def validate_scale(values: dict, changed: set, name: str) -> None:
@@ -733,6 +766,10 @@ class Simulator:
             cluster = self._existing_cluster(values, changed, state)
             fault = self.take_fault(state, "scale nodegroup", argv)
             handle.save()
+        if NAME_REFUSED.search(name):
+            # Contract 8.5: the nodegroup config is validated after the provider's AWS calls. The message quotes a
+            # pattern, but the check only refuses characters other than letters, digits and "-".
+            raise CommandError("validation for %s failed, name must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*" % name)
         wrap = 'failed to scale nodegroup "%s" for cluster "%s", error: ' % (name, cluster["name"])
         nodegroup = next((ng for ng in cluster["nodegroups"] if ng["name"] == name), None)
         operation = "UpdateNodegroupConfig" if nodegroup is None or nodegroup["type"] == "managed" else "UpdateAutoScalingGroup"

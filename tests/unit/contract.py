@@ -123,6 +123,11 @@ WARNING_THEN_ERROR_STDERR = ("2026-05-01 10:00:00 [!]  retryable error (Throttli
                              + CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)
 GET_LOG_ON_STDERR = "2026-05-01 10:00:00 [\u2139]  eksctl version 0.231.0\n"
 
+# Contract section 8: what the second reading of eksctl's source found (texts as the real binary prints them).
+NOT_EKS_STDERR = ("Error: cannot perform this operation on a non-EKS cluster; please follow the documentation for "
+                  "cluster edge's Kubernetes provider\n")
+LIST_NODES_FORBIDDEN_STDERR = ("Error: getting nodegroup's kubernetes version: failed to list nodes: nodes is forbidden: User "
+                               "\"arn:aws:iam::111122223333:user/ops\" cannot list resource \"nodes\" in API group \"\" at the cluster scope\n")
 SCALE_STDOUT = (
     "2026-05-01 10:00:00 [\u2139]  scaling nodegroup \"ng-1\" in cluster demo\n"
     "2026-05-01 10:00:01 [\u2139]  initiated scaling of nodegroup\n"

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _parsing as parsing
@@ -39,6 +41,7 @@ def test_description_region_comes_from_arn():
         "endpoint": "https://ABCDEF.gr7.eu-north-1.eks.amazonaws.com",
         "created_at": "2026-05-01T10:20:30.123Z",
         "tags": {"alpha.eksctl.io/cluster-name": "demo"},
+        "connector": False,
     }
 
 
@@ -144,7 +147,32 @@ def test_redact_replaces_every_secret():
     ("UPDATE_IN_PROGRESS", False, False, True),
     ("DEGRADED", False, True, False),
     ("CREATE_FAILED", False, True, False),
-    ("UPDATE_ROLLBACK_COMPLETE", False, True, False),
+    # eksctl's settled stack statuses (contract 8.6): a rolled-back update leaves a working stack.
+    ("UPDATE_ROLLBACK_COMPLETE", True, False, False),
+    ("ROLLBACK_COMPLETE", True, False, False),
+    ("UPDATE_ROLLBACK_FAILED", False, True, False),
+    ("IMPORT_ROLLBACK_COMPLETE", False, True, False),
 ])
 def test_status_classes(status, ready, failed, busy):
     assert (parsing.nodegroup_is_ready(status), parsing.nodegroup_has_failed(status), parsing.nodegroup_is_busy(status)) == (ready, failed, busy)
+
+
+@pytest.mark.parametrize("stderr, kind", [
+    ("Error: cannot perform this operation on a non-EKS cluster; please follow the documentation for cluster edge's Kubernetes provider\n",
+     "not_eks"),
+    ("Error: getting nodegroup's kubernetes version: failed to list nodes: nodes is forbidden: User \"x\" cannot list resource \"nodes\"\n",
+     "kubernetes_access"),
+    ("Error: getting nodegroup's kubernetes version: failed to list nodes: Get \"https://10.0.0.1/api/v1/nodes\": dial tcp: i/o timeout\n",
+     "kubernetes_access"),
+    ("Error: validation for tf_workers failed, name must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*\n", "unscalable_name"),
+    ("Error: AWS Region must be set, please set the AWS Region in AWS config file or as environment variable\n", "region"),
+])
+def test_failure_classes_of_the_second_reading(stderr, kind):
+    assert parsing.classify_failure(stderr) == kind
+
+
+def test_connector_cluster_is_told_by_its_connector_config():
+    item = {"Name": "edge", "Arn": "arn:aws:eks:eu-north-1:111122223333:cluster/edge", "ConnectorConfig": {"Provider": "OTHER"}}
+    assert parsing.parse_cluster_description(json.dumps([item]))["connector"] is True
+    item["ConnectorConfig"] = None
+    assert parsing.parse_cluster_description(json.dumps([item]))["connector"] is False

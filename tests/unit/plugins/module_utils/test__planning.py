@@ -189,9 +189,37 @@ def test_check_restore_targets():
     ([ng("a", 2, 1, 3, status="DEGRADED"), ng("b", 1, 1, 2, status="UPDATING")], None, "degraded", False, 0),
     ([ng("a", 2, 1, 3)], "FAILED", "degraded", True, 0),
     ([ng("a", 2, 1, 3)], "UPDATING", "updating", True, 0),
+    ([ng("a", 2, 1, 3, kind="unmanaged", status="UPDATE_ROLLBACK_COMPLETE")], None, "running", True, 0),
+    ([ng("a", 0, 0, 3, kind="unmanaged", status="ROLLBACK_COMPLETE")], None, "stopped", False, 1),
 ])
 def test_summarize_status(nodegroups, cluster_status, phase, ready, stopped_count):
     summary = planning.summarize_status(nodegroups, cluster_status)
     assert (summary["phase"], summary["ready"], summary["nodegroups_stopped"]) == (phase, ready, stopped_count)
     assert summary["nodegroups_total"] == len(nodegroups)
     assert summary["desired_nodes"] == sum(n["desired_size"] for n in nodegroups)
+
+
+@pytest.mark.parametrize("name, scalable", [
+    ("ng-1", True), ("Workers", True), ("a", True), ("1ng", True),
+    ("tf_workers", False), ("ng-1\n", False), ("ng.1", False),
+])
+def test_validate_scalable_name_follows_eksctls_rule(name, scalable):
+    if scalable:
+        assert planning.validate_scalable_name(name, option="name") == name
+    else:
+        with pytest.raises(InvalidRequest) as raised:
+            planning.validate_scalable_name(name, option="name")
+        assert raised.value.msg.startswith("name=")
+
+
+def test_unscalable_name_message_names_eksctls_rule():
+    with pytest.raises(InvalidRequest, match=r"name='tf_workers': eksctl cannot scale .*\[a-zA-Z\]\[-a-zA-Z0-9\]\*"):
+        planning.validate_scalable_name("tf_workers", option="name")
+
+
+def test_refuse_unscalable_blocks_every_write_but_ignores_nodegroups_left_alone():
+    steps, _snapshot, _warnings = planning.plan_stop([ng("ng-1", 3, 2, 5), ng("tf_workers", 2, 2, 6)], {})
+    with pytest.raises(InvalidRequest, match="'tf_workers'.*nothing was changed"):
+        planning.refuse_unscalable(steps, cluster="legacy")
+    steps, _snapshot, _warnings = planning.plan_stop([ng("ng-1", 3, 2, 5), ng("tf_workers", 0, 0, 6)], {})
+    planning.refuse_unscalable(steps, cluster="legacy")

@@ -262,3 +262,89 @@ def test_cluster_info_details_for_all_regions_reads_each_in_its_region():
     made, _clock = provider(fake, region=None)
     (cluster,) = made.cluster_info(all_regions=True, details=True)
     assert (cluster["name"], cluster["region"], cluster["owned"], cluster["status_summary"]["phase"]) == ("a", "us-east-1", False, "empty")
+
+
+def _describe(name, region="eu-north-1", connector=None):
+    items = json.loads(contract.CLUSTER_DESCRIPTION)
+    items[0].update(Name=name, Arn="arn:aws:eks:%s:111122223333:cluster/%s" % (region, name), ConnectorConfig=connector)
+    return json.dumps(items, indent=4)
+
+
+def test_connector_cluster_is_reported_unsupported_and_never_fails_a_listing():
+    listing = json.dumps([{"Name": "demo", "Region": "eu-north-1", "Owned": "True"},
+                          {"Name": "edge", "Region": "eu-north-1", "Owned": "False"}], indent=4)
+    fake = FakeEksctl({
+        ("get", "cluster", "--output=json", "--region=eu-north-1"): [listing],
+        ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [_describe("demo")],
+        READ: [contract.NODEGROUPS_MIXED],
+        ("get", "cluster", "--name=edge", "--output=json", "--region=eu-north-1"): [_describe("edge", connector={"Provider": "OTHER"})],
+        ("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)],
+    })
+    made, _clock = provider(fake)
+    demo, edge = made.cluster_info(details=True)
+    assert demo["status_summary"]["phase"] == "running" and demo["connector"] is False
+    assert edge["connector"] is True and edge["nodegroups"] == []
+    assert edge["status_summary"]["phase"] == "unsupported"
+    assert "EKS Connector" in edge["status_summary"]["reason"]
+
+
+def test_connector_cluster_fails_a_scale_with_what_it_is():
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)]})
+    made, _clock = provider(fake)
+    with pytest.raises(errors.NotEksCluster, match="non-EKS cluster.*EKS Connector"):
+        apply(made, cluster="edge", state="stopped")
+
+
+def test_status_summary_of_a_connector_cluster_for_the_inventory():
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)]})
+    made, _clock = provider(fake)
+    assert made.status_summary("edge")["phase"] == "unsupported"
+
+
+def test_kubernetes_access_failure_says_what_to_fix_when_no_nodegroup_is_named():
+    fake = FakeEksctl({READ: [(1, "", contract.LIST_NODES_FORBIDDEN_STDERR)]})
+    made, _clock = provider(fake)
+    with pytest.raises(errors.KubernetesAccessError) as raised:
+        apply(made, state="stopped")
+    assert "failed to list nodes" in raised.value.msg
+    for fix in ("API endpoint", "list nodes", "access entry", "name managed nodegroups"):
+        assert fix in raised.value.msg
+    assert fake.argvs() == [list(READ)]
+
+
+def test_kubernetes_access_failure_falls_back_to_reading_named_nodegroups_one_by_one():
+    by_name = ("get", "nodegroup", "--cluster=demo", "--name=ng-1", "--output=json", "--region=eu-north-1")
+    fake = FakeEksctl({READ: [(1, "", contract.LIST_NODES_FORBIDDEN_STDERR)],
+                       by_name: [nodegroups_json(("ng-1", "managed", "ACTIVE", 3, 2, 5)), nodegroups_json(("ng-1", "managed", "ACTIVE", 4, 2, 5))]})
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, names=["ng-1"], sizes={"desired_size": 4}, wait=True)
+    assert result["changed"] is True
+    # One failed whole-cluster read, then reads by name only: the plan, the write, the wait's poll.
+    assert fake.argvs() == [list(READ), list(by_name), list(scale("ng-1", "--nodes=4")), list(by_name)]
+
+
+def test_nodegroup_eksctl_cannot_scale_is_refused_before_any_write():
+    fake = FakeEksctl({READ: [nodegroups_json(("ng-1", "managed", "ACTIVE", 3, 2, 5), ("tf_workers", "managed", "ACTIVE", 2, 2, 6))]})
+    made, _clock = provider(fake)
+    with pytest.raises(errors.InvalidRequest, match="tf_workers"):
+        apply(made, state="stopped")
+    assert fake.argvs() == [list(READ)]
+
+
+def test_all_regions_without_any_region_starts_from_us_east_1():
+    fake = FakeEksctl({
+        ("get", "cluster", "--all-regions", "--output=json"): [(1, "", contract.REGION_MISSING_STDERR)],
+        ("get", "cluster", "--all-regions", "--output=json", "--region=us-east-1"): [contract.CLUSTER_LIST],
+    })
+    made, _clock = provider(fake, region=None)
+    clusters = made.cluster_info(all_regions=True)
+    assert clusters and len(fake.calls) == 2
+
+
+def test_all_regions_with_a_region_does_not_retry_a_region_error():
+    fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [(1, "", contract.REGION_UNSUPPORTED_STDERR)]})
+    made, _clock = provider(fake)
+    with pytest.raises(errors.RegionError):
+        made.cluster_info(all_regions=True)
+    assert len(fake.calls) == 1

@@ -1,0 +1,80 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The end-to-end tier: the collection against the real eksctl on an emulated AWS.
+
+Every scenario runs once per world: the simulator, and each real eksctl the tier was given,
+on the same seed data, with the same assertions. The real binaries are the pinned releases
+built by ``eksctl_builds.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own.
+
+Run with ``make e2e`` (or ``make e2e EKSCTL=/path/to/eksctl``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.dirname(HERE)
+sys.path[:0] = [HERE, os.path.join(TESTS, "utils"), os.path.join(TESTS, "simulator")]
+
+import eksctl_builds  # noqa: E402  pylint: disable=wrong-import-position
+from aws_emulator import AwsEmulator  # noqa: E402  pylint: disable=wrong-import-position
+from worlds import EmulatedWorld, SimulatedWorld  # noqa: E402  pylint: disable=wrong-import-position
+
+SIMULATOR = "simulator"
+
+def real_binaries() -> list[str]:
+    own = os.environ.get("EKSCTL")
+    if own:
+        if not os.access(own, os.X_OK):
+            raise pytest.UsageError("EKSCTL=%s is not an executable eksctl" % own)
+        return [own]
+    built = eksctl_builds.built_binaries()
+    if not built:
+        raise pytest.UsageError("no real eksctl to test: run `python tests/e2e/eksctl_builds.py` first (make e2e does), "
+                                "or give one with EKSCTL=/path/to/eksctl")
+    return built
+
+
+def version_of(binary: str) -> str:
+    return subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``world`` runs a test on the simulator and on every real eksctl; ``eksctl`` on the real ones only."""
+    binaries = real_binaries()
+    names = ["eksctl-%s" % version_of(binary) for binary in binaries]
+    if "world" in metafunc.fixturenames:
+        metafunc.parametrize("world", [SIMULATOR] + binaries, ids=[SIMULATOR] + names, indirect=True)
+    elif "eksctl" in metafunc.fixturenames:
+        metafunc.parametrize("eksctl", binaries, ids=names, indirect=True)
+
+
+@pytest.fixture(name="aws", scope="session")
+def aws_fixture():
+    with AwsEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture(name="eksctl")
+def eksctl_fixture(request):
+    return request.param
+
+
+@pytest.fixture(name="world")
+def world_fixture(request, tmp_path, aws):
+    """The simulator's world, or a real eksctl's on a freshly seeded emulated AWS."""
+    if request.param == SIMULATOR:
+        return SimulatedWorld(str(tmp_path))
+    aws.reset()
+    return EmulatedWorld(str(tmp_path), request.param, aws)
+
+
+@pytest.fixture(name="real")
+def real_fixture(eksctl, tmp_path, aws):
+    aws.reset()
+    return EmulatedWorld(str(tmp_path), eksctl, aws)

@@ -1,0 +1,210 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The worlds the collection's tests run it in, as a user would: through ansible, ansible-playbook and
+ansible-inventory, reading back every task result (recorded by the ``record_results`` callback of
+tests/integration).
+
+``AnsibleHarness`` is what every world shares; ``SimulatedWorld`` puts the eksctl simulator first on
+PATH with its own state file; ``EmulatedWorld`` puts a real eksctl there (through a wrapper that logs
+each call) with the environment of an emulated AWS (``tests/e2e/aws_emulator.py``). Both answer the
+same queries (``sizes``, ``calls``) and take the same changes between steps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import typing as t
+
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TESTS, "simulator"))
+
+import eksctl_simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+ROOT = os.path.dirname(TESTS)
+CALLBACKS = os.path.join(TESTS, "integration", "callback_plugins")
+BIN = os.path.dirname(sys.executable)
+AWS_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY",
+                 "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CONFIG_FILE",
+                 "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "EKSCTL_SIM_LATENCY")
+
+
+class AnsibleHarness:
+    """One test's world: a root directory, a HOME inside it, and the environment Ansible runs in."""
+
+    def __init__(self, root: str, eksctl_dir: str, extra_env: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.home = os.path.join(root, "home")
+        os.makedirs(self.home, exist_ok=True)
+        self.results_path = os.path.join(root, "results.jsonl")
+        env = {key: value for key, value in os.environ.items()
+               if key not in AWS_VARIABLES and not key.startswith(("ANSIBLE_", "AWS_ENDPOINT_URL"))}
+        env.update({
+            "PATH": os.pathsep.join([eksctl_dir, BIN, env.get("PATH", "")]),
+            "HOME": self.home,
+            "ANSIBLE_COLLECTIONS_PATH": os.environ["ANSIBLE_COLLECTIONS_PATH"],
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+            "ANSIBLE_LOAD_CALLBACK_PLUGINS": "true",
+            "RECORD_RESULTS_FILE": self.results_path,
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        })
+        env.update(extra_env or {})
+        self.env = env
+
+    def results(self) -> list:
+        """The task results recorded since the last call (the file is consumed)."""
+        if not os.path.exists(self.results_path):
+            return []
+        with open(self.results_path, encoding="utf-8") as handle:
+            entries = [json.loads(line) for line in handle]
+        os.unlink(self.results_path)
+        return entries
+
+    def run(self, argv: list, *, env: dict | None = None, cwd: str | None = None, check: bool = False) -> subprocess.CompletedProcess:
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        completed = subprocess.run(argv, env=full_env, cwd=cwd or self.root, capture_output=True, text=True, timeout=600, check=False)
+        if check and completed.returncode != 0:
+            raise AssertionError("%s failed (rc %d)\nstdout:\n%s\nstderr:\n%s" % (argv, completed.returncode, completed.stdout, completed.stderr))
+        return completed
+
+    def module(self, module: str, args: str, *extra: str, env: dict | None = None) -> tuple[dict, subprocess.CompletedProcess]:
+        """``ansible localhost -m eks_tools.eksctl.<module> -a <args>``; returns (result, process)."""
+        completed = self.run([os.path.join(BIN, "ansible"), "localhost", "-m", "eks_tools.eksctl." + module, "-a", args] + list(extra), env=env)
+        results = [entry for entry in self.results() if entry["host"] == "localhost"]
+        assert results, "no result recorded\nstdout:\n%s\nstderr:\n%s" % (completed.stdout, completed.stderr)
+        return results[-1]["result"], completed
+
+    def playbook(self, playbook: str, *extra: str, env: dict | None = None, cwd: str | None = None,
+                 check: bool = True) -> tuple[list, subprocess.CompletedProcess]:
+        """An FQCN playbook of the collection, an absolute path, or a file in tests/integration/playbooks."""
+        path = playbook if playbook.startswith("eks_tools.") or os.path.isabs(playbook) else os.path.join(TESTS, "integration", "playbooks", playbook)
+        completed = self.run([os.path.join(BIN, "ansible-playbook"), path] + list(extra), env=env, cwd=cwd, check=check)
+        return self.results(), completed
+
+    def inventory_file(self, text: str, name: str = "clusters.eks_clusters.yml") -> str:
+        path = os.path.join(self.root, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+
+
+class SimulatedWorld(AnsibleHarness):
+    """One simulated AWS account: state file, call log, and the environment to run Ansible against it."""
+
+    def __init__(self, root: str) -> None:
+        self.state_path = os.path.join(root, "eksctl-state.json")
+        super().__init__(root, os.path.join(TESTS, "simulator", "bin"), {"EKSCTL_SIM_STATE": self.state_path})
+        eksctl_simulator.write_state(self.state_path, eksctl_simulator.seed_state())
+
+    # ---- simulator state
+    def state(self) -> dict:
+        return eksctl_simulator.read_state(self.state_path)
+
+    def update(self, change) -> None:
+        state = self.state()
+        change(state)
+        eksctl_simulator.write_state(self.state_path, state)
+
+    def settings(self, **settings) -> None:
+        self.update(lambda state: state["settings"].update(settings))
+
+    def fault(self, kind: str, command: str = "*", count: int = 1, **extra) -> None:
+        self.update(lambda state: state["faults"].append(dict(kind=kind, command=command, count=count, **extra)))
+
+    def sizes(self, cluster: str, region: str = "eu-north-1") -> dict:
+        for entry in self.state()["clusters"]:
+            if entry["name"] == cluster and entry["region"] == region:
+                return {ng["name"]: (ng["desired"], ng["min"], ng["max"]) for ng in entry["nodegroups"]}
+        raise KeyError(cluster)
+
+    def calls(self) -> list:
+        return eksctl_simulator.read_log(self.state_path)
+
+    def reset_calls(self) -> None:
+        log = eksctl_simulator.log_path_for(self.state_path)
+        if os.path.exists(log):
+            os.unlink(log)
+
+    # ---- changes between steps, named as in the end-to-end tier's world
+    def _cluster(self, state: dict, cluster: str, region: str) -> dict:
+        return next(entry for entry in state["clusters"] if entry["name"] == cluster and entry["region"] == region)
+
+    def add_connector_cluster(self, name: str, region: str = "eu-north-1") -> None:
+        self.update(lambda state: state["clusters"].append(eksctl_simulator.new_cluster(name, region, owned="False", connector=True)))
+
+    def set_kube_api(self, mode: str) -> None:
+        """How every cluster's Kubernetes API answers eksctl's node list: ``ok``, ``forbidden`` or ``unreachable``."""
+        self.update(lambda state: [cluster.update(kubernetes_api=mode) for cluster in state["clusters"]])
+
+    def set_stack_status(self, cluster: str, nodegroup: str, status: str, region: str = "eu-north-1") -> None:
+        def change(state: dict) -> None:
+            found = next(ng for ng in self._cluster(state, cluster, region)["nodegroups"] if ng["name"] == nodegroup)
+            found["status"] = status
+        self.update(change)
+
+    def delete_nodegroup(self, cluster: str, nodegroup: str, region: str = "eu-north-1") -> None:
+        def change(state: dict) -> None:
+            entry = self._cluster(state, cluster, region)
+            entry["nodegroups"] = [ng for ng in entry["nodegroups"] if ng["name"] != nodegroup]
+        self.update(change)
+
+
+# The wrapper every real eksctl runs through: it logs its arguments (one line a call, fields split by
+# the unit separator) and then becomes eksctl, so the tier counts eksctl processes as the simulator does.
+WRAPPER = """#!/bin/sh
+for argument in "$@"; do printf '%%s\\037' "$argument"; done >> "$EKSCTL_CALL_LOG"
+printf '\\n' >> "$EKSCTL_CALL_LOG"
+exec %s "$@"
+"""
+
+
+class EmulatedWorld(AnsibleHarness):
+    """The real eksctl, run through a logging wrapper, against the emulated AWS (reset and seeded per test)."""
+
+    def __init__(self, root: str, binary: str, aws: t.Any) -> None:
+        self.binary = binary
+        self.aws = aws
+        self.call_log = os.path.join(root, "eksctl-calls.log")
+        bin_dir = os.path.join(root, "bin")
+        os.makedirs(bin_dir)
+        with open(os.path.join(bin_dir, "eksctl"), "w", encoding="utf-8") as handle:
+            handle.write(WRAPPER % binary)
+        os.chmod(os.path.join(bin_dir, "eksctl"), 0o755)
+        environment = aws.env(region=None)
+        environment = {key: value for key, value in environment.items() if key.startswith("AWS_") or key == "KUBECONFIG"}
+        environment["EKSCTL_CALL_LOG"] = self.call_log
+        super().__init__(root, bin_dir, environment)
+
+    # ---- the same queries as SimulatedWorld
+    def sizes(self, cluster: str, region: str = "eu-north-1") -> dict:
+        return {name: self.aws.sizes(cluster, name, region) for name in self.aws.nodegroup_names(cluster, region)}
+
+    def calls(self) -> list:
+        if not os.path.exists(self.call_log):
+            return []
+        with open(self.call_log, encoding="utf-8") as handle:
+            return [{"argv": line.rstrip("\n").split("\x1f")[:-1]} for line in handle if line.strip()]
+
+    def reset_calls(self) -> None:
+        if os.path.exists(self.call_log):
+            os.unlink(self.call_log)
+
+    # ---- changes between steps, named as in SimulatedWorld
+    def add_connector_cluster(self, name: str, region: str = "eu-north-1") -> None:
+        self.aws.add_connector_cluster(name, region)
+
+    def set_kube_api(self, mode: str) -> None:
+        self.aws.set_kube_api(mode)
+
+    def set_stack_status(self, cluster: str, nodegroup: str, status: str, region: str = "eu-north-1") -> None:
+        self.aws.set_stack_status(cluster, nodegroup, status, region)
+
+    def delete_nodegroup(self, cluster: str, nodegroup: str, region: str = "eu-north-1") -> None:
+        self.aws.delete_nodegroup(cluster, nodegroup, region)
