@@ -31,10 +31,12 @@ for Go v2 it pins):
 One variable, ``AWS_ENDPOINT_URL``, therefore reaches every service eksctl uses; ``env()`` sets it
 and nothing else endpoint-related.
 
-What the gateway adds in front of moto (see ``MOTO_GAPS``):
+What the gateway adds in front of moto (see ``MOTO_GAPS`` for the full list):
 
 * EKS ``DescribeClusterVersions`` (``GET /cluster-versions``), which moto answers with 404 and
   eksctl calls on every provider it builds;
+* EKS's and Auto Scaling's refusals of out-of-bounds sizes, EKS's 409 for a nodegroup that is not
+  ACTIVE, and an UPDATING phase after a managed scale (``updating_reads``, like the simulator's);
 * the account id ``ACCOUNT`` on every request (moto's ``x-moto-account-id`` header), so ARNs and
   ``GetCallerIdentity`` match the simulator;
 * counting of every AWS request by ``<signing service>:<Operation>`` and of every Kubernetes
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -67,6 +70,7 @@ import tempfile
 import threading
 import urllib.parse
 import urllib.request
+import uuid
 import warnings
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -93,6 +97,13 @@ DEFAULT_REGION = "eu-north-1"
 KUBE_PREFIX = "/k8s"
 
 MOTO_GAPS = {
+    "eks:UpdateNodegroupConfig": "moto accepts any scaling config and any nodegroup status; EKS answers 400 "
+                                 "InvalidParameterException (max < 1, min > desired, desired > max) and 409 "
+                                 "ResourceInUseException when not ACTIVE. moto also has no UPDATING phase: the "
+                                 "gateway shows UPDATING for `updating_reads` DescribeNodegroup calls after a scale.",
+    "autoscaling:UpdateAutoScalingGroup": "moto accepts a DesiredCapacity outside [MinSize, MaxSize]; Auto Scaling "
+                                          "answers 400 ValidationError.",
+    "eks:requestId": "moto's EKS request ids are 52 random characters; EKS gives UUIDs (seen in eksctl's errors).",
     "eks:DescribeClusterVersions": "moto has no route for GET /cluster-versions (404); eksctl calls it "
                                    "for every provider it builds, so the gateway answers it.",
     "account": "moto's default account is 123456789012; the gateway sends x-moto-account-id so ARNs and "
@@ -106,6 +117,12 @@ MOTO_GAPS = {
                                "no such group; the seed's name is patched in.",
     "cloudformation:status": "moto has no way to put a stack in UPDATE_COMPLETE/UPDATE_ROLLBACK_COMPLETE "
                              "without an update; the status and creation time are patched.",
+    "eks:cluster.fields": "moto echoes clientRequestToken, answers encryptionConfig [] and omits accessConfig, "
+                          "health, upgradePolicy, vpcId and clusterSecurityGroupId; patched to EKS's shape.",
+    "autoscaling:MixedInstancesPolicy": "a group made by moto's CloudFormation reports an empty MixedInstancesPolicy, "
+                                        "which makes eksctl's pre-scale AMI check fail; it is cleared.",
+    "speed": "moto loads ~5000 AMIs per EC2 region backend on every reset and builds a boto3 Session per "
+             "EKS role check; the emulator disables the first and caches the second (0.15 s per reset).",
     "ec2:image": "moto registers images only with random ids; the seed's AMI id is added to moto's backend "
                  "so eksctl's AMI check before a self-managed scale finds it.",
 }
@@ -126,11 +143,14 @@ CLUSTER_VERSIONS: list[tuple[str, str, bool]] = [
 # Additions to the simulator's seed (the simulator should carry the same; skipped if it does).
 UNDERSCORE_CLUSTER = "legacy-tf"
 UNDERSCORE_NODEGROUP = "tf_spot"
-EXTRA_NODEGROUPS: list[tuple[str, dict]] = [
-    (UNDERSCORE_CLUSTER, eksctl_simulator._nodegroup(
-        UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, "managed", "ACTIVE", (1, 0, 3), "2025-11-03T09:05:00Z",
-        "m6i.large", eksctl_stack=False)),
-]
+
+
+def extra_nodegroups() -> list[tuple[str, dict]]:
+    """Nodegroups the emulator seeds beyond the simulator's seed (skipped once the simulator has them)."""
+    underscore = eksctl_simulator.new_nodegroup(UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, "managed", (1, 0, 3))
+    underscore.update(created="2025-11-03T09:05:00Z", instance_type="m6i.large", stack_name="")
+    return [(UNDERSCORE_CLUSTER, underscore)]
+
 
 KUBE_OK, KUBE_FORBIDDEN, KUBE_UNREACHABLE = "ok", "forbidden", "unreachable"
 
@@ -259,14 +279,64 @@ def describe_cluster_versions_body() -> bytes:
     return json.dumps({"clusterVersions": versions}).encode("utf-8")
 
 
+@dataclasses.dataclass
+class Call:
+    """One AWS request as the gateway's hooks see it."""
+
+    name: str
+    region: str
+    method: str
+    path: str
+    params: dict[str, str]
+    body: bytes
+
+    def json(self) -> dict:
+        return json.loads(self.body or b"{}")
+
+
+@dataclasses.dataclass
+class Reply:
+    """A response a hook gives instead of moto's."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+Hook = Callable[[Call], "Reply | None"]
+AfterHook = Callable[[Call, int], None]
+
+STATUS_TEXT = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+
+
+def eks_error(status: int, code: str, message: str) -> Reply:
+    """An EKS (REST-JSON) error the AWS SDK for Go parses as ``<code>: <message>``."""
+    body = json.dumps({"message": message}).encode("utf-8")
+    return Reply(status, body, headers=[("x-amzn-ErrorType", code)])
+
+
+def query_error(code: str, message: str, namespace: str) -> Reply:
+    """A query-protocol (Auto Scaling, CloudFormation) error document."""
+    body = ('<ErrorResponse xmlns="%s"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>'
+            "<RequestId>%s</RequestId></ErrorResponse>" % (namespace, code, message, uuid.uuid4()))
+    return Reply(400, body.encode("utf-8"), content_type="text/xml")
+
+
 class Gateway:
-    """WSGI middleware in front of moto: names and counts requests, adds missing operations."""
+    """WSGI middleware in front of moto: names and counts requests, runs hooks, adds missing operations.
+
+    ``hooks[name]`` may answer a request instead of moto; ``after_hooks[name]`` run after moto
+    answered (with its status). EKS answers get a UUID request id, as real EKS gives.
+    """
 
     def __init__(self, app: Callable[..., Iterable[bytes]], log: RequestLog, account: str) -> None:
         self.app = app
         self.log = log
         self.account = account
         self.namer = OperationNamer()
+        self.hooks: dict[str, Hook] = {"eks:DescribeClusterVersions": lambda call: Reply(200, describe_cluster_versions_body())}
+        self.after_hooks: dict[str, AfterHook] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -274,19 +344,44 @@ class Gateway:
         environ["wsgi.input"] = io.BytesIO(body)
         environ.setdefault("HTTP_X_MOTO_ACCOUNT_ID", self.account)
         name = self.namer.name(environ, body)
-        if name == "eks:DescribeClusterVersions":
-            self.log.add(name, 200)
-            payload = describe_cluster_versions_body()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-            return [payload]
         if name is None:
             return self.app(environ, start_response)
+        call = self._call(name, environ, body)
+        hook = self.hooks.get(name)
+        reply = hook(call) if hook else None
+        if reply is not None:
+            return self._send(call, reply, start_response)
+        statuses: list[int] = []
 
-        def recording_start_response(status: str, headers: Any, *args: Any) -> Any:
-            self.log.add(name, int(status.split(" ", 1)[0]))
+        def recording_start_response(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            code = int(status.split(" ", 1)[0])
+            statuses.append(code)
+            self.log.add(name, code)
+            if name.startswith("eks:"):
+                headers = [(key, value) for key, value in headers if key.lower() != "x-amzn-requestid"]
+                headers.append(("x-amzn-RequestId", str(uuid.uuid4())))
             return start_response(status, headers, *args)
 
-        return self.app(environ, recording_start_response)
+        result = list(self.app(environ, recording_start_response))
+        after = self.after_hooks.get(name)
+        if after and statuses:
+            after(call, statuses[0])
+        return result
+
+    def _call(self, name: str, environ: Mapping[str, Any], body: bytes) -> Call:
+        scope = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+        params = {key: values[0] for key, values in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
+        if "form-urlencoded" in environ.get("CONTENT_TYPE", ""):
+            params.update({key: values[0] for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()})
+        return Call(name, scope.group(1) if scope else DEFAULT_REGION, environ.get("REQUEST_METHOD", "GET"),
+                    environ.get("PATH_INFO", "/"), params, body)
+
+    def _send(self, call: Call, reply: Reply, start_response: Callable[..., Any]) -> list[bytes]:
+        self.log.add(call.name, reply.status)
+        headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body))),
+                   ("x-amzn-RequestId", str(uuid.uuid4()))] + reply.headers
+        start_response("%d %s" % (reply.status, STATUS_TEXT.get(reply.status, "Error")), headers)
+        return [reply.body]
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -299,13 +394,12 @@ class QuietRequestHandler(MotoRequestHandler):
 class GatewayMotoServer(ThreadedMotoServer):
     """moto's threaded server with the Gateway wrapped around its application."""
 
-    def __init__(self, log: RequestLog, account: str) -> None:
+    def __init__(self, gateway: Callable[[Any], Gateway]) -> None:
         super().__init__(ip_address="127.0.0.1", port=0, verbose=False)
-        self._log = log
-        self._account = account
+        self._make_gateway = gateway
 
     def _server_entry(self) -> None:
-        app = Gateway(DomainDispatcherApplication(create_backend_app), self._log, self._account)
+        app = self._make_gateway(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=QuietRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()
@@ -492,6 +586,17 @@ def unmanaged_stack_template(nodegroup: dict, region: str) -> str:
     })
 
 
+def scaling_problem(desired: int, minimum: int, maximum: int) -> str | None:
+    """EKS's InvalidParameterException text for a scaling config, in EKS's check order (per the contract)."""
+    if maximum < 1:
+        return "Maximum capacity %d can't be less than 1" % maximum
+    if minimum > desired:
+        return "Minimum capacity %d can't be greater than desired size %d" % (minimum, desired)
+    if desired > maximum:
+        return "Desired capacity %d can't be greater than max size %d" % (desired, maximum)
+    return None
+
+
 def describe_like_aws(record: Any, region: str, name: str) -> None:
     """Give a moto cluster the DescribeCluster fields real EKS returns (and the simulator prints).
 
@@ -535,7 +640,9 @@ class AwsEmulator:
         self.log = RequestLog()
         self.home = tempfile.mkdtemp(prefix="e2e-aws-home-")
         self._tls_dir = tempfile.mkdtemp(prefix="e2e-kube-tls-")
-        self._moto = GatewayMotoServer(self.log, account)
+        self.updating_reads = 1
+        self._pending_reads: dict[tuple[str, str, str], int] = {}
+        self._moto = GatewayMotoServer(self._make_gateway)
         self.kube = KubeApi(self._tls_dir, self._nodes_for, self.log)
         self._kubelets: dict[tuple[str, str, str], str] = {}
         self._clients: dict[tuple[str, str], Any] = {}
@@ -579,10 +686,73 @@ class AwsEmulator:
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
         self._kubelets.clear()
+        self._pending_reads.clear()
         self.kube.mode = KUBE_OK
         if self.seed_on_reset if seed is None else seed:
             self.seed()
         self.log.reset()
+
+    # -- gateway hooks (behaviour moto lacks)
+
+    def _make_gateway(self, app: Any) -> Gateway:
+        gateway = Gateway(app, self.log, self.account)
+        gateway.hooks["eks:UpdateNodegroupConfig"] = self._check_nodegroup_update
+        gateway.after_hooks["eks:UpdateNodegroupConfig"] = self._start_updating
+        gateway.after_hooks["eks:DescribeNodegroup"] = self._count_updating_read
+        gateway.hooks["autoscaling:UpdateAutoScalingGroup"] = self._check_asg_update
+        return gateway
+
+    @staticmethod
+    def _nodegroup_path(call: Call) -> tuple[str, str]:
+        parts = [urllib.parse.unquote(part) for part in call.path.strip("/").split("/")]
+        return parts[1], parts[3]
+
+    def _check_nodegroup_update(self, call: Call) -> Reply | None:
+        """EKS refuses a scaling config out of bounds (400) or a nodegroup that is not ACTIVE (409); moto does not."""
+        cluster, name = self._nodegroup_path(call)
+        try:
+            record = self._eks_backend(call.region).clusters[cluster].nodegroups[name]
+        except KeyError:
+            return None
+        if record.status != "ACTIVE":
+            return eks_error(409, "ResourceInUseException",
+                             "Nodegroup cannot be updated as it is currently not in Active State")
+        current = record.scaling_config
+        wanted = call.json().get("scalingConfig") or {}
+        desired, minimum, maximum = (int(wanted.get(key, current[key])) for key in ("desiredSize", "minSize", "maxSize"))
+        problem = scaling_problem(desired, minimum, maximum)
+        return eks_error(400, "InvalidParameterException", problem) if problem else None
+
+    def _start_updating(self, call: Call, status: int) -> None:
+        """After a successful update, the nodegroup reads UPDATING for ``updating_reads`` DescribeNodegroup calls."""
+        if status != 200 or self.updating_reads <= 0:
+            return
+        cluster, name = self._nodegroup_path(call)
+        self._eks_backend(call.region).clusters[cluster].nodegroups[name].status = "UPDATING"
+        self._pending_reads[(call.region, cluster, name)] = self.updating_reads
+
+    def _count_updating_read(self, call: Call, status: int) -> None:
+        cluster, name = self._nodegroup_path(call)
+        key = (call.region, cluster, name)
+        if status != 200 or key not in self._pending_reads:
+            return
+        self._pending_reads[key] -= 1
+        if self._pending_reads[key] <= 0:
+            del self._pending_reads[key]
+            self._eks_backend(call.region).clusters[cluster].nodegroups[name].status = "ACTIVE"
+
+    def _check_asg_update(self, call: Call) -> Reply | None:
+        """Auto Scaling refuses an explicit desired capacity outside [min, max]; moto does not."""
+        group = self._asg_backend(call.region).autoscaling_groups.get(call.params.get("AutoScalingGroupName", ""))
+        if group is None or "DesiredCapacity" not in call.params:
+            return None
+        desired = int(call.params["DesiredCapacity"])
+        minimum = int(call.params.get("MinSize", group.min_size))
+        maximum = int(call.params.get("MaxSize", group.max_size))
+        if minimum <= desired <= maximum:
+            return None
+        return query_error("ValidationError", "Desired capacity:%d must be between the specified min size:%d and max size:%d"
+                           % (desired, minimum, maximum), "http://autoscaling.amazonaws.com/doc/2011-01-01/")
 
     # -- counts
 
@@ -670,9 +840,9 @@ class AwsEmulator:
     # -- seeding
 
     def seed(self) -> None:
-        """Create the simulator's seed (plus ``EXTRA_NODEGROUPS``) in moto."""
+        """Create the simulator's seed (plus ``extra_nodegroups()``) in moto."""
         state = eksctl_simulator.seed_state()
-        for cluster_name, nodegroup in EXTRA_NODEGROUPS:
+        for cluster_name, nodegroup in extra_nodegroups():
             cluster = next(c for c in state["clusters"] if c["name"] == cluster_name)
             if all(ng["name"] != nodegroup["name"] for ng in cluster["nodegroups"]):
                 cluster["nodegroups"].append(nodegroup)
