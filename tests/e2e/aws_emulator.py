@@ -71,7 +71,6 @@ import threading
 import urllib.parse
 import urllib.request
 import uuid
-import warnings
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -123,6 +122,8 @@ MOTO_GAPS = {
                                         "which makes eksctl's pre-scale AMI check fail; it is cleared.",
     "speed": "moto loads ~5000 AMIs per EC2 region backend on every reset and builds a boto3 Session per "
              "EKS role check; the emulator disables the first and caches the second (0.15 s per reset).",
+    "ec2:DescribeImages": "moto answers InvalidAMIID.NotFound for a removed image; EC2 answers an empty list for a "
+                          "deregistered public AMI, which is what eksctl's AMI check expects (contract 8.8).",
     "ec2:image": "moto registers images only with random ids; the seed's AMI id is added to moto's backend "
                  "so eksctl's AMI check before a self-managed scale finds it.",
 }
@@ -157,8 +158,6 @@ KUBE_OK, KUBE_FORBIDDEN, KUBE_UNREACHABLE = "ok", "forbidden", "unreachable"
 # moto loads ~5000 public AMIs into every EC2 region backend it (re)builds, which makes a reset
 # cost ~0.4 s per region; the emulator turns that off while it runs (only seeded AMIs exist).
 NO_DEFAULT_AMIS = "MOTO_EC2_LOAD_DEFAULT_AMIS"
-
-warnings.filterwarnings("ignore", message="Tried to parse AWS::CloudFormation::WaitConditionHandle")
 
 
 def speed_up_moto() -> None:
@@ -536,11 +535,14 @@ def closed_port() -> int:
 
 
 def cluster_stack_template(cluster: str) -> str:
-    """A stand-in for eksctl's cluster stack (only its name and tags matter to eksctl's reads)."""
+    """A stand-in for eksctl's cluster stack (only its name and tags matter to eksctl's reads).
+
+    moto accepts a stack without resources (CloudFormation would not); eksctl never reads them.
+    """
     return json.dumps({
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "EKS cluster (dedicated VPC: true, dedicated IAM: true) [created and managed by eksctl]",
-        "Resources": {"ControlPlaneWaitHandle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+        "Resources": {},
         "Outputs": {"ClusterStackName": {"Value": "eksctl-%s-cluster" % cluster}},
     })
 
@@ -550,7 +552,7 @@ def managed_stack_template() -> str:
     return json.dumps({
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "EKS Managed Nodes (SSH access: false) [created by eksctl]",
-        "Resources": {"ManagedNodeGroupWaitHandle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+        "Resources": {},
     })
 
 
@@ -642,6 +644,7 @@ class AwsEmulator:
         self._tls_dir = tempfile.mkdtemp(prefix="e2e-kube-tls-")
         self.updating_reads = 1
         self._pending_reads: dict[tuple[str, str, str], int] = {}
+        self._removed_images: set[tuple[str, str]] = set()
         self._moto = GatewayMotoServer(self._make_gateway)
         self.kube = KubeApi(self._tls_dir, self._nodes_for, self.log)
         self._kubelets: dict[tuple[str, str, str], str] = {}
@@ -687,6 +690,7 @@ class AwsEmulator:
             response.read()
         self._kubelets.clear()
         self._pending_reads.clear()
+        self._removed_images.clear()
         self.kube.mode = KUBE_OK
         if self.seed_on_reset if seed is None else seed:
             self.seed()
@@ -700,7 +704,17 @@ class AwsEmulator:
         gateway.after_hooks["eks:UpdateNodegroupConfig"] = self._start_updating
         gateway.after_hooks["eks:DescribeNodegroup"] = self._count_updating_read
         gateway.hooks["autoscaling:UpdateAutoScalingGroup"] = self._check_asg_update
+        gateway.hooks["ec2:DescribeImages"] = self._describe_removed_images
         return gateway
+
+    def _describe_removed_images(self, call: Call) -> Reply | None:
+        """An empty DescribeImages answer when every image asked for was removed with ``remove_image``."""
+        wanted = [value for key, value in call.params.items() if key.startswith("ImageId.")]
+        if not wanted or any((call.region, image) not in self._removed_images for image in wanted):
+            return None
+        body = ('<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>%s</requestId>'
+                "<imagesSet/></DescribeImagesResponse>" % uuid.uuid4())
+        return Reply(200, body.encode("utf-8"), content_type="text/xml;charset=UTF-8")
 
     @staticmethod
     def _nodegroup_path(call: Call) -> tuple[str, str]:
@@ -921,8 +935,11 @@ class AwsEmulator:
                                          root_device_type="ebs", root_device_name="/dev/xvda")
 
     def remove_image(self, region: str, image_id: str) -> None:
-        """Drop an AMI, so a self-managed scale fails eksctl's AMI check (contract 8.8)."""
+        """Deregister an AMI the way EC2 reports a removed public AMI: DescribeImages by id answers an
+        empty list (moto would answer InvalidAMIID.NotFound). A self-managed scale then fails eksctl's
+        AMI check (contract 8.8)."""
         self._ec2_backend(region).amis.pop(image_id, None)
+        self._removed_images.add((region, image_id))
 
     # -- extra scenarios
 
