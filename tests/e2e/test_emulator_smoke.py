@@ -27,6 +27,9 @@ EKSCTL = os.environ.get("EKSCTL") or os.path.expanduser("~/.cache/eks_tools-eksc
 REGION = "eu-north-1"
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(.)\]  (.*)$")
 NO_REGION = "Error: AWS Region must be set, please set the AWS Region in AWS config file or as environment variable\n"
+# DescribeCluster fields printed by eksctl 0.230.0 (and the simulator) but not by 0.215.0, whose SDK predates them.
+NEWER_CLUSTER_FIELDS = {"ControlPlaneScalingConfig", "KubeApiServerConfig", "KubeControllerManagerConfig",
+                        "KubeSchedulerConfig"}
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 # AWS requests per eksctl command against the seed (eksctl v0.230.0).
@@ -170,11 +173,14 @@ def test_get_cluster_by_name(aws: AwsEmulator) -> None:
     assert (result.returncode, result.stderr) == (0, "")
     [document] = json.loads(result.stdout)
     expected = eksctl_simulator.Simulator.describe(seed_cluster("demo"))
-    # Real eksctl's SDK has a newer field the simulator lacks; the endpoint and CA are the local Kubernetes API's.
-    assert document["ResourcesVpcConfig"].pop("ControlPlaneEgressMode") == ""
+    # eksctl 0.230.0's SDK has a field the simulator (and eksctl 0.215.0) lacks; the endpoint and CA are the
+    # local Kubernetes API's.
+    assert document["ResourcesVpcConfig"].pop("ControlPlaneEgressMode", "") == ""
     assert document.pop("Endpoint") == "%s/k8s/%s/demo" % (aws.kube.url, REGION)
     expected.pop("Endpoint")
     document["CertificateAuthority"] = expected["CertificateAuthority"]
+    for field in NEWER_CLUSTER_FIELDS - set(document):
+        assert expected.pop(field) is None
     assert list(document) == list(expected)
     assert document == expected
     assert aws.aws_counts() == CALLS_DESCRIBE_CLUSTER
