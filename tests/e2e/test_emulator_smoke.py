@@ -1,0 +1,376 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Smoke tests of the real eksctl binary against the AWS emulator.
+
+The binary is taken from ``EKSCTL`` (default: the probe build in the user cache). The expected
+JSON documents are built with the simulator's own rendering (``Simulator.summary``/``describe``
+and ``go_json``) from its ``seed_state()``, so these tests also check that the simulator and the
+real binary agree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from typing import Iterator
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from aws_emulator import (  # noqa: E402
+    KUBE_FORBIDDEN, KUBE_UNREACHABLE, UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, AwsEmulator, eksctl_simulator)
+
+EKSCTL = os.environ.get("EKSCTL") or os.path.expanduser("~/.cache/eks_tools-eksctl/probe/eksctl-0.230.0")
+REGION = "eu-north-1"
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(.)\]  (.*)$")
+NO_REGION = "Error: AWS Region must be set, please set the AWS Region in AWS config file or as environment variable\n"
+# DescribeCluster fields printed by eksctl 0.230.0 (and the simulator) but not by 0.215.0, whose SDK predates them.
+NEWER_CLUSTER_FIELDS = {"ControlPlaneScalingConfig", "KubeApiServerConfig", "KubeControllerManagerConfig",
+                        "KubeSchedulerConfig"}
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+# AWS requests per eksctl command against the seed (eksctl v0.230.0).
+CALLS_LIST_ONE_REGION = {
+    "cloudformation:DescribeStacks": 1, "cloudformation:ListStacks": 1, "eks:DescribeClusterVersions": 1,
+    "eks:ListClusters": 1, "sts:GetCallerIdentity": 1,
+}
+CALLS_DESCRIBE_CLUSTER = {"eks:DescribeCluster": 1, "eks:DescribeClusterVersions": 1, "sts:GetCallerIdentity": 1}
+CALLS_GET_NODEGROUPS_DEMO = {
+    "autoscaling:DescribeAutoScalingGroups": 1, "cloudformation:DescribeStackResource": 1,
+    "cloudformation:DescribeStacks": 6, "cloudformation:GetTemplate": 1, "cloudformation:ListStacks": 1,
+    "eks:DescribeCluster": 1, "eks:DescribeClusterVersions": 1, "eks:DescribeNodegroup": 2,
+    "eks:ListNodegroups": 1, "sts:GetCallerIdentity": 1,
+}
+CALLS_SCALE_MANAGED = {
+    "cloudformation:DescribeStackResources": 3, "cloudformation:DescribeStacks": 4, "cloudformation:ListStacks": 1,
+    "eks:DescribeCluster": 1, "eks:DescribeClusterVersions": 1, "eks:UpdateNodegroupConfig": 1,
+    "sts:GetCallerIdentity": 1,
+}
+CALLS_SCALE_SELF_MANAGED = {
+    "autoscaling:DescribeAutoScalingGroups": 1, "autoscaling:UpdateAutoScalingGroup": 1,
+    "cloudformation:DescribeStackResources": 3, "cloudformation:DescribeStacks": 4, "cloudformation:ListStacks": 1,
+    "ec2:DescribeImages": 1, "ec2:DescribeLaunchTemplateVersions": 1, "eks:DescribeCluster": 1,
+    "eks:DescribeClusterVersions": 1, "sts:GetCallerIdentity": 1,
+}
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[AwsEmulator]:
+    """One emulator for the session (about 3 s to start)."""
+    if not os.access(EKSCTL, os.X_OK):
+        pytest.skip("no eksctl binary at %s (set EKSCTL)" % EKSCTL)
+    with AwsEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def aws(emulator: AwsEmulator) -> AwsEmulator:
+    """The emulator, freshly seeded (about 0.15 s)."""
+    emulator.reset()
+    return emulator
+
+
+def eksctl(aws: AwsEmulator, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the binary against the emulator; counts start from zero for each call."""
+    aws.reset_counts()
+    return subprocess.run([EKSCTL, *args], env=env if env is not None else aws.env(),
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def log_messages(stream: str) -> list[str]:
+    """The messages of eksctl's ``<date> [i]  <message>`` lines (all lines must be log lines)."""
+    messages = []
+    for line in stream.splitlines():
+        match = LOG_LINE.match(line)
+        assert match, line
+        messages.append(match.group(2))
+    return messages
+
+
+def seed_cluster(name: str) -> dict:
+    state = eksctl_simulator.seed_state()
+    return next(cluster for cluster in state["clusters"] if cluster["name"] == name)
+
+
+def expected_nodegroups(cluster_name: str) -> str:
+    """The simulator's rendering of ``get nodegroup --cluster X -o json`` for the seed."""
+    cluster = seed_cluster(cluster_name)
+    ordered = ([ng for ng in cluster["nodegroups"] if ng["type"] != "managed"]
+               + [ng for ng in cluster["nodegroups"] if ng["type"] == "managed"])
+    return eksctl_simulator.go_json([eksctl_simulator.Simulator.summary(cluster, ng, ng["status"]) for ng in ordered])
+
+
+# --------------------------------------------------------------------------- version
+
+
+def test_version_makes_no_aws_call(aws: AwsEmulator) -> None:
+    plain = eksctl(aws, "version")
+    assert (plain.returncode, plain.stderr) == (0, "")
+    assert re.fullmatch(r"\d+\.\d+\.\d+\n", plain.stdout)
+    document = eksctl(aws, "version", "-o", "json")
+    assert (document.returncode, document.stderr) == (0, "")
+    assert document.stdout.endswith("}\n") and "\n" not in document.stdout[:-1]
+    info = json.loads(document.stdout)
+    assert list(info) == ["Version", "PreReleaseID", "Metadata"]
+    assert info["Version"] == plain.stdout.strip()
+    assert list(info["Metadata"]) == ["BuildDate", "GitCommit"]
+    assert aws.counts() == {}
+
+
+# --------------------------------------------------------------------------- get cluster
+
+
+def test_get_cluster_one_region(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "cluster", "-o", "json")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == eksctl_simulator.go_json([
+        {"Name": "demo", "Region": REGION, "Owned": "True"},
+        {"Name": "legacy-tf", "Region": REGION, "Owned": "False"},
+    ])
+    assert aws.aws_counts() == CALLS_LIST_ONE_REGION
+    assert aws.failures() == {}
+
+
+def test_get_cluster_region_from_profile(aws: AwsEmulator) -> None:
+    env = aws.env(region=None, profile="e2e", profile_region="us-east-1")
+    result = eksctl(aws, "get", "cluster", "-o", "json", env=env)
+    assert (result.returncode, result.stderr) == (0, "")
+    # moto lists clusters by name; the seed made staging before sandbox.
+    assert [row["Name"] for row in json.loads(result.stdout)] == ["sandbox", "staging"]
+    assert {row["Region"] for row in json.loads(result.stdout)} == {"us-east-1"}
+
+
+def test_get_cluster_all_regions(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "cluster", "-A", "-o", "json")
+    assert (result.returncode, result.stderr) == (0, "")
+    # eksctl visits its supported regions in its own order: us-east-1 comes before eu-north-1.
+    assert json.loads(result.stdout) == [
+        {"Name": "sandbox", "Region": "us-east-1", "Owned": "True"},
+        {"Name": "staging", "Region": "us-east-1", "Owned": "True"},
+        {"Name": "demo", "Region": REGION, "Owned": "True"},
+        {"Name": "legacy-tf", "Region": REGION, "Owned": "False"},
+    ]
+    counts = aws.aws_counts()
+    visited = counts["eks:ListClusters"]
+    # One provider (STS) for the command, then one provider, one stack list and one cluster list per region.
+    assert counts == {"cloudformation:DescribeStacks": 3, "cloudformation:ListStacks": visited,
+                      "ec2:DescribeRegions": 1, "eks:DescribeClusterVersions": 1, "eks:ListClusters": visited,
+                      "sts:GetCallerIdentity": visited + 1}
+    assert 30 <= visited <= 45
+
+
+def test_get_cluster_all_regions_needs_a_region(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "cluster", "-A", "-o", "json", env=aws.env(region=None))
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", NO_REGION)
+    assert aws.counts() == {}
+
+
+def test_get_cluster_by_name(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "cluster", "--name", "demo", "-o", "json")
+    assert (result.returncode, result.stderr) == (0, "")
+    [document] = json.loads(result.stdout)
+    expected = eksctl_simulator.Simulator.describe(seed_cluster("demo"))
+    # eksctl 0.230.0's SDK has a field the simulator (and eksctl 0.215.0) lacks; the endpoint and CA are the
+    # local Kubernetes API's.
+    assert document["ResourcesVpcConfig"].pop("ControlPlaneEgressMode", "") == ""
+    assert document.pop("Endpoint") == "%s/k8s/%s/demo" % (aws.kube.url, REGION)
+    expected.pop("Endpoint")
+    document["CertificateAuthority"] = expected["CertificateAuthority"]
+    for field in NEWER_CLUSTER_FIELDS - set(document):
+        assert expected.pop(field) is None
+    assert list(document) == list(expected)
+    assert document == expected
+    assert aws.aws_counts() == CALLS_DESCRIBE_CLUSTER
+
+
+def test_get_cluster_unknown_name(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "cluster", "--name", "nope", "-o", "json")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert re.fullmatch(
+        'Error: unable to describe control plane "nope": operation error EKS: DescribeCluster, https response error '
+        "StatusCode: 404, RequestID: %s, ResourceNotFoundException: No cluster found for name: nope.\n" % UUID,
+        result.stderr)
+
+
+# --------------------------------------------------------------------------- get nodegroup
+
+
+def test_get_nodegroup(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == expected_nodegroups("demo")
+    assert aws.aws_counts() == CALLS_GET_NODEGROUPS_DEMO
+    assert aws.counts("kube:") == {"kube:GET /api/v1/nodes": 1}
+    assert aws.failures() == {}
+
+
+def test_get_nodegroup_stopped_cluster_needs_no_kubernetes(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "nodegroup", "--cluster", "staging", "--region", "us-east-1", "-o", "json")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == expected_nodegroups("staging")
+    assert aws.counts("kube:") == {}
+
+
+def test_get_nodegroup_underscore_name_is_listed(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "nodegroup", "--cluster", UNDERSCORE_CLUSTER, "-o", "json")
+    assert (result.returncode, result.stderr) == (0, "")
+    rows = json.loads(result.stdout)
+    assert [(row["Name"], row["StackName"], row["Type"]) for row in rows] == [
+        (UNDERSCORE_NODEGROUP, "", "managed"), ("workers", "", "managed")]
+    # The managed nodegroups without a stack cost one refused DescribeStacks each.
+    assert aws.failures() == {("cloudformation:DescribeStacks", 400): 2}
+
+
+def test_get_nodegroup_empty_cluster(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "get", "nodegroup", "--cluster", "sandbox", "--region", "us-east-1", "-o", "json")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]", "")
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def scale_messages(cluster: str, nodegroup: str) -> list[str]:
+    return ['scaling nodegroup "%s" in cluster %s' % (nodegroup, cluster), "initiated scaling of nodegroup",
+            "to see the status of the scaling run `eksctl get nodegroup --cluster %s --region %s --name %s`"
+            % (cluster, REGION, nodegroup)]
+
+
+def test_scale_managed(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-1", "--nodes", "4")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert log_messages(result.stdout) == scale_messages("demo", "ng-1")
+    assert aws.aws_counts() == CALLS_SCALE_MANAGED
+    assert aws.sizes("demo", "ng-1") == (4, 2, 5)
+
+
+def test_scale_managed_reads_updating_once_then_refuses_nothing(aws: AwsEmulator) -> None:
+    assert eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-1", "--nodes", "4").returncode == 0
+    busy = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-1", "--nodes", "3")
+    assert busy.returncode == 1
+    assert re.fullmatch(
+        'Error: failed to scale nodegroup "ng-1" for cluster "demo", error: operation error EKS: UpdateNodegroupConfig, '
+        "https response error StatusCode: 409, RequestID: %s, ResourceInUseException: Nodegroup cannot be updated as "
+        "it is currently not in Active State\n" % UUID, busy.stderr)
+    first = json.loads(eksctl(aws, "get", "nodegroup", "--cluster", "demo", "--name", "ng-1", "-o", "json").stdout)
+    second = json.loads(eksctl(aws, "get", "nodegroup", "--cluster", "demo", "--name", "ng-1", "-o", "json").stdout)
+    assert (first[0]["Status"], second[0]["Status"]) == ("UPDATING", "ACTIVE")
+    assert aws.sizes("demo", "ng-1") == (4, 2, 5)
+
+
+def test_scale_managed_out_of_bounds(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-1", "--nodes", "9")
+    assert result.returncode == 1
+    assert log_messages(result.stdout) == scale_messages("demo", "ng-1")[:1]
+    assert re.fullmatch(
+        'Error: failed to scale nodegroup "ng-1" for cluster "demo", error: operation error EKS: UpdateNodegroupConfig, '
+        "https response error StatusCode: 400, RequestID: %s, InvalidParameterException: Desired capacity 9 can't be "
+        "greater than max size 5\n" % UUID, result.stderr)
+    assert aws.sizes("demo", "ng-1") == (3, 2, 5)
+
+
+def test_scale_self_managed(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-self", "--nodes", "3", "--nodes-max", "5")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert log_messages(result.stdout) == scale_messages("demo", "ng-self")
+    assert aws.aws_counts() == CALLS_SCALE_SELF_MANAGED
+    assert aws.sizes("demo", "ng-self") == (3, 1, 5)
+    listed = json.loads(eksctl(aws, "get", "nodegroup", "--cluster", "demo", "--name", "ng-self", "-o", "json").stdout)
+    assert (listed[0]["DesiredCapacity"], listed[0]["MinSize"], listed[0]["MaxSize"]) == (3, 1, 5)
+
+
+def test_scale_self_managed_out_of_bounds(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-self", "--nodes", "9")
+    assert result.returncode == 1
+    assert re.fullmatch(
+        'Error: failed to scale nodegroup "ng-self" for cluster "demo", error: operation error Auto Scaling: '
+        "UpdateAutoScalingGroup, https response error StatusCode: 400, RequestID: %s, api error ValidationError: "
+        "Desired capacity:9 must be between the specified min size:1 and max size:4\n" % UUID, result.stderr)
+    assert aws.sizes("demo", "ng-self") == (2, 1, 4)
+
+
+def test_scale_self_managed_with_update_rollback_complete_stack(aws: AwsEmulator) -> None:
+    aws.add_self_managed_nodegroup("demo", "ng-rb", sizes=(2, 1, 3), stack_status="UPDATE_ROLLBACK_COMPLETE")
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-rb", "--nodes", "3")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert aws.sizes("demo", "ng-rb") == (3, 1, 3)
+    assert aws.stack_status("demo", "ng-rb") == "UPDATE_ROLLBACK_COMPLETE"
+
+
+def test_scale_self_managed_with_removed_ami(aws: AwsEmulator) -> None:
+    aws.remove_image(REGION, "ami-0123456789abcdef0")
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-self", "--nodes", "3")
+    assert result.returncode == 1
+    assert result.stderr == (
+        'Error: failed to scale nodegroup "ng-self" for cluster "demo", error: AMI associated with the nodegroup is '
+        "either deprecated or removed; please upgrade the nodegroup before scaling it: "
+        "https://eksctl.io/usage/nodegroup-upgrade/\n")
+    assert aws.sizes("demo", "ng-self") == (2, 1, 4)
+
+
+def test_scale_underscore_name_fails_validation(aws: AwsEmulator) -> None:
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", UNDERSCORE_CLUSTER, "--name", UNDERSCORE_NODEGROUP, "--nodes", "2")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("Error: validation for %s failed, name must satisfy regular expression pattern: "
+                             "[a-zA-Z][-a-zA-Z0-9]*\n" % UNDERSCORE_NODEGROUP)
+    # The provider is built (STS, DescribeCluster, versions) before the name is checked; nothing is written.
+    assert aws.aws_counts() == CALLS_DESCRIBE_CLUSTER
+    assert aws.sizes(UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP) == (1, 0, 3)
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_connector_cluster(aws: AwsEmulator) -> None:
+    aws.add_connector_cluster("onprem")
+    listed = eksctl(aws, "get", "cluster", "-o", "json")
+    assert {"Name": "onprem", "Region": REGION, "Owned": "False"} in json.loads(listed.stdout)
+    expected = ("Error: cannot perform this operation on a non-EKS cluster; please follow the documentation for "
+                "cluster onprem's Kubernetes provider\n")
+    for command in (("get", "nodegroup", "--cluster", "onprem", "-o", "json"),
+                    ("scale", "nodegroup", "--cluster", "onprem", "--name", "ng-1", "--nodes", "1")):
+        result = eksctl(aws, *command)
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", expected)
+        assert aws.aws_counts() == {"eks:DescribeCluster": 1, "sts:GetCallerIdentity": 1}
+
+
+def test_kubernetes_api_forbidden(aws: AwsEmulator) -> None:
+    aws.set_kube_api(KUBE_FORBIDDEN)
+    result = eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: getting nodegroup's kubernetes version: failed to list nodes: nodes is forbidden: User "
+        '"arn:aws:sts::%s:assumed-role/e2e-readonly/e2e" cannot list resource "nodes" in API group "" at the '
+        "cluster scope\n" % eksctl_simulator.ACCOUNT)
+    # A stopped cluster (no self-managed nodegroup with desired > 0) still lists without Kubernetes.
+    stopped = eksctl(aws, "get", "nodegroup", "--cluster", "staging", "--region", "us-east-1", "-o", "json")
+    assert stopped.returncode == 0
+
+
+def test_kubernetes_api_unreachable(aws: AwsEmulator) -> None:
+    aws.set_kube_api(KUBE_UNREACHABLE)
+    result = eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert re.fullmatch(
+        r"Error: getting nodegroup's kubernetes version: failed to list nodes: Get "
+        r'"https://127\.0\.0\.1:(\d+)/k8s/eu-north-1/demo/api/v1/nodes\?labelSelector=alpha\.eksctl\.io%2Fnodegroup-name'
+        r'%3Dng-self": dial tcp 127\.0\.0\.1:\1: connect: connection refused' "\n", result.stderr)
+    # Scaling does not contact the Kubernetes API without --wait.
+    scaled = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-self", "--nodes", "1")
+    assert scaled.returncode == 0
+
+
+# --------------------------------------------------------------------------- emulator helpers
+
+
+def test_reset_restores_the_seed(aws: AwsEmulator) -> None:
+    aws.set_asg_sizes("demo", "ng-self", 0, 0, 4)
+    aws.delete_nodegroup("demo", "ng-2")
+    aws.set_stack_status("demo", "ng-self", "UPDATE_ROLLBACK_COMPLETE")
+    changed = json.loads(eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json").stdout)
+    assert [(row["Name"], row["Status"], row["DesiredCapacity"], row["Version"]) for row in changed] == [
+        ("ng-self", "UPDATE_ROLLBACK_COMPLETE", 0, ""), ("ng-1", "ACTIVE", 3, "1.31")]
+    aws.reset()
+    assert eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json").stdout == expected_nodegroups("demo")
