@@ -101,6 +101,7 @@ ee: setup
 
 bench: setup
 	$(BIN)/python tests/benchmark/bench.py
+	$(BIN)/python tests/benchmark/eksctl_costs.py
 
 clean:
 	rm -rf $(VENV) $(CACHE) tests/output

@@ -141,18 +141,6 @@ CLUSTER_VERSIONS: list[tuple[str, str, bool]] = [
     ("1.35", "STANDARD_SUPPORT", False),
 ]
 
-# Additions to the simulator's seed (the simulator should carry the same; skipped if it does).
-UNDERSCORE_CLUSTER = "legacy-tf"
-UNDERSCORE_NODEGROUP = "tf_spot"
-
-
-def extra_nodegroups() -> list[tuple[str, dict]]:
-    """Nodegroups the emulator seeds beyond the simulator's seed (skipped once the simulator has them)."""
-    underscore = eksctl_simulator.new_nodegroup(UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, "managed", (1, 0, 3))
-    underscore.update(created="2025-11-03T09:05:00Z", instance_type="m6i.large", stack_name="")
-    return [(UNDERSCORE_CLUSTER, underscore)]
-
-
 KUBE_OK, KUBE_FORBIDDEN, KUBE_UNREACHABLE = "ok", "forbidden", "unreachable"
 
 # moto loads ~5000 public AMIs into every EC2 region backend it (re)builds, which makes a reset
@@ -854,13 +842,8 @@ class AwsEmulator:
     # -- seeding
 
     def seed(self) -> None:
-        """Create the simulator's seed (plus ``extra_nodegroups()``) in moto."""
-        state = eksctl_simulator.seed_state()
-        for cluster_name, nodegroup in extra_nodegroups():
-            cluster = next(c for c in state["clusters"] if c["name"] == cluster_name)
-            if all(ng["name"] != nodegroup["name"] for ng in cluster["nodegroups"]):
-                cluster["nodegroups"].append(nodegroup)
-        for cluster in state["clusters"]:
+        """Create the simulator's seed in moto: the one seed both worlds share."""
+        for cluster in eksctl_simulator.seed_state()["clusters"]:
             self.add_cluster(cluster)
 
     def add_cluster(self, cluster: dict) -> None:
@@ -956,7 +939,8 @@ class AwsEmulator:
             "roleArn": "arn:aws:iam::%s:role/eks-connector-agent-role" % self.account,
         }
         for attribute in ("version", "endpoint", "certificate_authority", "resources_vpc_config", "role_arn",
-                          "kubernetes_network_config", "platformVersion", "identity", "logging"):
+                          "kubernetes_network_config", "platformVersion", "identity", "logging", "client_request_token",
+                          "encryption_config"):
             setattr(record, attribute, None)
         record.created_at = parse_time("2026-05-03T10:00:00Z")
 

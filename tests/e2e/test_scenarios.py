@@ -183,8 +183,8 @@ def test_stop_then_start_with_restore_capacity_in_a_fresh_home(world):
     ok(completed)
     recorded = result["capacity_snapshot"]
     os.remove(os.path.join(world.home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json"))
-    result, completed = world.module("eks_nodegroup_scale", "cluster=demo region=eu-north-1 state=started",
-                                     "-a", json.dumps({"restore_capacity": recorded}))
+    result, completed = world.module("eks_nodegroup_scale", json.dumps({"cluster": "demo", "region": "eu-north-1", "state": "started",
+                                                                        "restore_capacity": recorded}))
     ok(completed)
     assert world.sizes("demo") == SEED_SIZES[("demo", "eu-north-1")]
 

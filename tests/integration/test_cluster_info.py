@@ -11,8 +11,8 @@ import pytest
 
 def test_listing_a_region_is_one_call(sim):
     result, _completed = sim.module("eks_cluster_info", "region=us-east-1")
-    assert result["clusters"] == [{"name": "staging", "region": "us-east-1", "owned": True},
-                                  {"name": "sandbox", "region": "us-east-1", "owned": True}]
+    assert result["clusters"] == [{"name": "sandbox", "region": "us-east-1", "owned": True},
+                                  {"name": "staging", "region": "us-east-1", "owned": True}]
     assert [call["argv"] for call in sim.calls()] == [["get", "cluster", "--output=json", "--region=us-east-1"]]
 
 

@@ -137,7 +137,8 @@ class SimulatedWorld(AnsibleHarness):
         return next(entry for entry in state["clusters"] if entry["name"] == cluster and entry["region"] == region)
 
     def add_connector_cluster(self, name: str, region: str = "eu-north-1") -> None:
-        self.update(lambda state: state["clusters"].append(eksctl_simulator.new_cluster(name, region, owned="False", connector=True)))
+        registration = eksctl_simulator.new_cluster(name, region, owned="False", connector=True, created="2026-05-03T10:00:00Z")
+        self.update(lambda state: state["clusters"].append(registration))
 
     def set_kube_api(self, mode: str) -> None:
         """How every cluster's Kubernetes API answers eksctl's node list: ``ok``, ``forbidden`` or ``unreachable``."""
@@ -156,11 +157,14 @@ class SimulatedWorld(AnsibleHarness):
         self.update(change)
 
 
-# The wrapper every real eksctl runs through: it logs its arguments (one line a call, fields split by
-# the unit separator) and then becomes eksctl, so the tier counts eksctl processes as the simulator does.
+# The wrapper every real eksctl runs through: it logs its arguments (one line a call, written at once so
+# calls side by side never interleave, fields split by the unit separator) and then becomes eksctl, so
+# the tier counts eksctl processes as the simulator does.
 WRAPPER = """#!/bin/sh
-for argument in "$@"; do printf '%%s\\037' "$argument"; done >> "$EKSCTL_CALL_LOG"
-printf '\\n' >> "$EKSCTL_CALL_LOG"
+separator=$(printf '\\037')
+line=""
+for argument in "$@"; do line="$line$argument$separator"; done
+printf '%%s\\n' "$line" >> "$EKSCTL_CALL_LOG"
 exec %s "$@"
 """
 
@@ -170,6 +174,7 @@ class EmulatedWorld(AnsibleHarness):
 
     def __init__(self, root: str, binary: str, aws: t.Any) -> None:
         self.binary = binary
+        self.version = subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=60).stdout.strip()
         self.aws = aws
         self.call_log = os.path.join(root, "eksctl-calls.log")
         bin_dir = os.path.join(root, "bin")
@@ -184,7 +189,16 @@ class EmulatedWorld(AnsibleHarness):
 
     # ---- the same queries as SimulatedWorld
     def sizes(self, cluster: str, region: str = "eu-north-1") -> dict:
-        return {name: self.aws.sizes(cluster, name, region) for name in self.aws.nodegroup_names(cluster, region)}
+        return {name: self.aws.sizes(cluster, name, region) for name in self.nodegroup_names(cluster, region)}
+
+    def nodegroup_names(self, cluster: str, region: str) -> list[str]:
+        """Managed nodegroups from EKS, self-managed ones from eksctl's stacks (as eksctl finds them)."""
+        managed = self.aws.client("eks", region).list_nodegroups(clusterName=cluster)["nodegroups"]
+        prefix = "eksctl-%s-nodegroup-" % cluster
+        stacks = self.aws.client("cloudformation", region).describe_stacks()["Stacks"]
+        own = [stack["StackName"][len(prefix):] for stack in stacks
+               if stack["StackName"].startswith(prefix) and stack["StackStatus"] != "DELETE_COMPLETE"]
+        return sorted(set(managed) | set(own))
 
     def calls(self) -> list:
         if not os.path.exists(self.call_log):
