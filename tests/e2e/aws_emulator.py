@@ -91,6 +91,7 @@ import eksctl_simulator  # noqa: E402  (the simulator's seed is the single sourc
 
 ACCOUNT = eksctl_simulator.ACCOUNT
 ACCESS_KEY = "AKIAE2EEMULATOR00001"
+HELPER_ACCESS_KEY = "AKIAE2EEMULATORSELF1"  # the emulator's own boto3 calls: not counted, no after-hooks
 SECRET_KEY = "e2e-emulator-secret-key-not-real"
 DEFAULT_REGION = "eu-north-1"
 KUBE_PREFIX = "/k8s"
@@ -288,6 +289,7 @@ class Call:
     path: str
     params: dict[str, str]
     body: bytes
+    internal: bool = False
 
     def json(self) -> dict:
         return json.loads(self.body or b"{}")
@@ -322,11 +324,22 @@ def query_error(code: str, message: str, namespace: str) -> Reply:
     return Reply(400, body.encode("utf-8"), content_type="text/xml")
 
 
+def drain(iterable: Iterable[bytes]) -> list[bytes]:
+    """Read a WSGI response fully and close it, as a server would."""
+    try:
+        return list(iterable)
+    finally:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+
+
 class Gateway:
     """WSGI middleware in front of moto: names and counts requests, runs hooks, adds missing operations.
 
     ``hooks[name]`` may answer a request instead of moto; ``after_hooks[name]`` run after moto
-    answered (with its status). EKS answers get a UUID request id, as real EKS gives.
+    answered (with its status). EKS answers get a UUID request id, as real EKS gives. Requests
+    signed with ``HELPER_ACCESS_KEY`` (seeding, read-backs) are neither counted nor after-hooked.
     """
 
     def __init__(self, app: Callable[..., Iterable[bytes]], log: RequestLog, account: str) -> None:
@@ -353,18 +366,18 @@ class Gateway:
         statuses: list[int] = []
 
         def recording_start_response(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
-            code = int(status.split(" ", 1)[0])
-            statuses.append(code)
-            self.log.add(name, code)
+            statuses.append(int(status.split(" ", 1)[0]))
             if name.startswith("eks:"):
                 headers = [(key, value) for key, value in headers if key.lower() != "x-amzn-requestid"]
                 headers.append(("x-amzn-RequestId", str(uuid.uuid4())))
             return start_response(status, headers, *args)
 
-        result = list(self.app(environ, recording_start_response))
+        result = drain(self.app(environ, recording_start_response))
         after = self.after_hooks.get(name)
-        if after and statuses:
-            after(call, statuses[0])
+        if statuses and not call.internal:
+            self.log.add(name, statuses[0])
+            if after:
+                after(call, statuses[0])
         return result
 
     def _call(self, name: str, environ: Mapping[str, Any], body: bytes) -> Call:
@@ -372,11 +385,13 @@ class Gateway:
         params = {key: values[0] for key, values in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
         if "form-urlencoded" in environ.get("CONTENT_TYPE", ""):
             params.update({key: values[0] for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()})
+        internal = "Credential=%s/" % HELPER_ACCESS_KEY in environ.get("HTTP_AUTHORIZATION", "")
         return Call(name, scope.group(1) if scope else DEFAULT_REGION, environ.get("REQUEST_METHOD", "GET"),
-                    environ.get("PATH_INFO", "/"), params, body)
+                    environ.get("PATH_INFO", "/"), params, body, internal)
 
     def _send(self, call: Call, reply: Reply, start_response: Callable[..., Any]) -> list[bytes]:
-        self.log.add(call.name, reply.status)
+        if not call.internal:
+            self.log.add(call.name, reply.status)
         headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body))),
                    ("x-amzn-RequestId", str(uuid.uuid4()))] + reply.headers
         start_response("%d %s" % (reply.status, STATUS_TEXT.get(reply.status, "Error")), headers)
@@ -451,6 +466,7 @@ class KubeApi:
     def __init__(self, directory: str, nodes: NodeSource, log: RequestLog) -> None:
         self.ca_pem, cert_path, key_path = make_tls_material(directory)
         self.mode = KUBE_OK
+        self.last_authorization = ""
         self._nodes = nodes
         self._log = log
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -498,6 +514,7 @@ class KubeApi:
             protocol_version = "HTTP/1.1"
 
             def _reply(self) -> None:
+                api.last_authorization = self.headers.get("Authorization", "")
                 status, document = api.answer(self.command, self.path)
                 payload = json.dumps(document).encode("utf-8")
                 self.send_response(status)
@@ -821,12 +838,12 @@ class AwsEmulator:
     # -- boto3 and moto backends
 
     def client(self, service: str, region: str = DEFAULT_REGION) -> Any:
-        """A boto3 client on the emulator (its requests are counted like eksctl's)."""
+        """A boto3 client on the emulator; its requests are not counted and do not advance UPDATING reads."""
         key = (service, region)
         if key not in self._clients:
             self._clients[key] = boto3.session.Session().client(
                 service, region_name=region, endpoint_url=self.url,
-                aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+                aws_access_key_id=HELPER_ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
         return self._clients[key]
 
     def _eks_backend(self, region: str) -> Any:

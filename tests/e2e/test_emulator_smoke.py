@@ -204,6 +204,8 @@ def test_get_nodegroup(aws: AwsEmulator) -> None:
     assert result.stdout == expected_nodegroups("demo")
     assert aws.aws_counts() == CALLS_GET_NODEGROUPS_DEMO
     assert aws.counts("kube:") == {"kube:GET /api/v1/nodes": 1}
+    # eksctl authenticates to the Kubernetes API with an EKS token (a presigned STS URL, made locally).
+    assert aws.kube.last_authorization.startswith("Bearer k8s-aws-v1.")
     assert aws.failures() == {}
 
 
@@ -244,9 +246,10 @@ def test_scale_managed(aws: AwsEmulator) -> None:
     assert log_messages(result.stdout) == scale_messages("demo", "ng-1")
     assert aws.aws_counts() == CALLS_SCALE_MANAGED
     assert aws.sizes("demo", "ng-1") == (4, 2, 5)
+    assert aws.counts() == CALLS_SCALE_MANAGED  # the read-back is not counted
 
 
-def test_scale_managed_reads_updating_once_then_refuses_nothing(aws: AwsEmulator) -> None:
+def test_scale_managed_is_updating_for_one_read(aws: AwsEmulator) -> None:
     assert eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-1", "--nodes", "4").returncode == 0
     busy = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-1", "--nodes", "3")
     assert busy.returncode == 1
