@@ -43,10 +43,34 @@ What the gateway adds in front of moto (see ``MOTO_GAPS`` for the full list):
   request, with the HTTP status, for benchmarks and for spotting new gaps.
 
 State patched inside moto's backends (no public API exists for them): cluster and nodegroup
-``createdAt``, cluster status, the clusters' ``endpoint`` and ``certificateAuthority`` (to the
-local Kubernetes API), the managed nodegroups' Auto Scaling group names, the CloudFormation stack
-status and creation time, an AMI with the simulator's image id, and ``connectorConfig`` for a
-connected (EKS-Connector) cluster.
+``createdAt``, cluster and nodegroup status, DescribeCluster fields moto gets wrong, the clusters'
+``endpoint`` and ``certificateAuthority`` (to the local Kubernetes API), the managed nodegroups'
+Auto Scaling group names, the CloudFormation stack status and creation time, an AMI with the
+simulator's image id, the empty MixedInstancesPolicy of groups made by CloudFormation, and
+``connectorConfig`` for a connected cluster.
+
+How the seed is represented (``seed()``, from ``eksctl_simulator.seed_state()``):
+
+* a cluster is an EKS cluster; an owned one (``owned == "True"``) also gets a stack
+  ``eksctl-<cluster>-cluster`` tagged ``alpha.eksctl.io/cluster-name``, which is what makes eksctl
+  print ``Owned: True`` (it matches stack names against ``eksctl-.*-cluster`` and checks the tag);
+* a managed nodegroup is an EKS nodegroup; with a ``stack_name`` it also gets a stack
+  ``eksctl-<cluster>-nodegroup-<ng>`` tagged ``alpha.eksctl.io/nodegroup-type: managed`` (eksctl
+  prints its name as ``StackName``); without one eksctl prints ``StackName: ""``;
+* a self-managed nodegroup is a stack ``eksctl-<cluster>-nodegroup-<ng>`` with eksctl's
+  ``alpha.eksctl.io/*`` tags (``nodegroup-type: unmanaged``), a launch template
+  ``NodeGroupLaunchTemplate`` (instance type and AMI, which eksctl reads from the template) and an
+  Auto Scaling group ``NodeGroup`` (live sizes), plus the output ``InstanceRoleARN``; its nodes
+  (one per desired instance) are served by the Kubernetes API with the seed's kubelet version;
+* ``extra_nodegroups()`` adds a managed nodegroup with an underscore in its name made outside
+  eksctl (``tf_spot`` in ``legacy-tf``, eu-north-1, no stack).
+
+Scenarios beyond the seed: ``add_connector_cluster()`` (contract 8.3: a cluster whose
+DescribeCluster carries ``connectorConfig``; eksctl refuses every nodegroup command on it),
+``add_self_managed_nodegroup(stack_status="UPDATE_ROLLBACK_COMPLETE")`` or ``set_stack_status()``
+(contract 8.6), ``set_kube_api("forbidden" | "unreachable")`` (contract 8.4), ``remove_image()``
+(contract 8.8), ``set_cluster_status()``, ``set_nodegroup_status()``, ``set_asg_sizes()``,
+``delete_nodegroup()``; ``sizes()`` and ``stack_status()`` read state back.
 """
 
 from __future__ import annotations
@@ -809,8 +833,10 @@ class AwsEmulator:
         """A complete environment for running eksctl against the emulator.
 
         ``region`` sets ``AWS_REGION``; ``profile`` (with ``profile_region``) writes an AWS config
-        file holding that profile's region and sets ``AWS_PROFILE`` instead; with neither, no
-        region is resolvable. HOME is an empty directory; credentials are fake env variables.
+        file holding that profile's region and sets ``AWS_PROFILE`` (not for ``"default"``, which
+        is used without it); with ``region=None`` and no profile, no region is resolvable. HOME is
+        a new empty directory; credentials are fake ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``;
+        every other ``AWS_*``/``EKSCTL_*`` variable of this process is dropped.
         """
         home = tempfile.mkdtemp(prefix="home-", dir=self.home)
         environment = {key: value for key, value in os.environ.items()
@@ -829,9 +855,11 @@ class AwsEmulator:
             environment["AWS_REGION"] = region
         if profile is not None:
             os.makedirs(os.path.join(home, ".aws"))
+            section = "[default]" if profile == "default" else "[profile %s]" % profile
             with open(environment["AWS_CONFIG_FILE"], "w", encoding="utf-8") as handle:
-                handle.write("[profile %s]\n" % profile + ("region = %s\n" % profile_region if profile_region else ""))
-            environment["AWS_PROFILE"] = profile
+                handle.write(section + "\n" + ("region = %s\n" % profile_region if profile_region else ""))
+            if profile != "default":
+                environment["AWS_PROFILE"] = profile
         environment.update(extra or {})
         return environment
 

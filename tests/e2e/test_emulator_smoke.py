@@ -21,7 +21,8 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aws_emulator import (  # noqa: E402
-    KUBE_FORBIDDEN, KUBE_UNREACHABLE, UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, AwsEmulator, eksctl_simulator)
+    KUBE_FORBIDDEN, KUBE_UNREACHABLE, UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, AwsEmulator, closed_port,
+    eksctl_simulator)
 
 EKSCTL = os.environ.get("EKSCTL") or os.path.expanduser("~/.cache/eks_tools-eksctl/probe/eksctl-0.230.0")
 REGION = "eu-north-1"
@@ -141,6 +142,30 @@ def test_get_cluster_region_from_profile(aws: AwsEmulator) -> None:
     # moto lists clusters by name; the seed made staging before sandbox.
     assert [row["Name"] for row in json.loads(result.stdout)] == ["sandbox", "staging"]
     assert {row["Region"] for row in json.loads(result.stdout)} == {"us-east-1"}
+
+
+def test_get_cluster_region_from_default_profile(aws: AwsEmulator) -> None:
+    env = aws.env(region=None, profile="default", profile_region="us-east-1")
+    assert "AWS_PROFILE" not in env and "AWS_REGION" not in env
+    result = eksctl(aws, "get", "cluster", "-o", "json", env=env)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert [row["Name"] for row in json.loads(result.stdout)] == ["sandbox", "staging"]
+
+
+@pytest.mark.parametrize("variables", [
+    ("AWS_STS_ENDPOINT", "AWS_EKS_ENDPOINT", "AWS_CLOUDFORMATION_ENDPOINT", "AWS_EC2_ENDPOINT",
+     "AWS_ENDPOINT_URL_AUTO_SCALING"),
+    ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_EKS", "AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL_EC2",
+     "AWS_ENDPOINT_URL_AUTO_SCALING"),
+], ids=["eksctl-names", "sdk-names"])
+def test_per_service_endpoint_variables(aws: AwsEmulator, variables: tuple[str, ...]) -> None:
+    # The generic variable points at a closed loopback port: only the per-service ones can work.
+    extra = dict({name: aws.url for name in variables}, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % closed_port())
+    listed = eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json", env=aws.env(extra=extra))
+    assert (listed.returncode, listed.stderr) == (0, "")
+    scaled = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-self", "--nodes", "3", env=aws.env(extra=extra))
+    assert (scaled.returncode, scaled.stderr) == (0, "")
+    assert aws.sizes("demo", "ng-self") == (3, 1, 4)
 
 
 def test_get_cluster_all_regions(aws: AwsEmulator) -> None:
