@@ -1001,7 +1001,8 @@ class AwsEmulator:
             "roleArn": "arn:aws:iam::%s:role/eks-connector-agent-role" % self.account,
         }
         for attribute in ("version", "endpoint", "certificate_authority", "resources_vpc_config", "role_arn",
-                          "kubernetes_network_config", "platformVersion", "identity", "logging"):
+                          "kubernetes_network_config", "platformVersion", "identity", "logging",
+                          "client_request_token", "encryption_config"):
             setattr(record, attribute, None)
         record.created_at = parse_time("2026-05-03T10:00:00Z")
 

@@ -402,3 +402,19 @@ def test_reset_restores_the_seed(aws: AwsEmulator) -> None:
         ("ng-self", "UPDATE_ROLLBACK_COMPLETE", 0, ""), ("ng-1", "ACTIVE", 3, "1.31")]
     aws.reset()
     assert eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json").stdout == expected_nodegroups("demo")
+
+
+def test_cluster_not_active(aws: AwsEmulator) -> None:
+    aws.set_cluster_status("demo", "CREATING")
+    listed = eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json")
+    assert (listed.returncode, listed.stdout) == (1, "")
+    assert listed.stderr == ('Error: cannot perform Kubernetes API operations on cluster "demo" in "eu-north-1" region '
+                             'due to status "CREATING"\n')
+    # scale has no such check: it fails building the Kubernetes client (the endpoint is not taken from a
+    # cluster that is not ready), before any write.
+    scaled = eksctl(aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-1", "--nodes", "2")
+    assert (scaled.returncode, scaled.stdout) == (1, "")
+    assert scaled.stderr == ("Error: creating Kubernetes client config: failed to create API client configuration from "
+                             "client config: invalid configuration: no configuration has been provided, try setting "
+                             "KUBERNETES_MASTER environment variable\n")
+    assert aws.sizes("demo", "ng-1") == (3, 2, 5)
