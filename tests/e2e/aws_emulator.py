@@ -62,8 +62,10 @@ How the seed is represented (``seed()``, from ``eksctl_simulator.seed_state()``)
   ``NodeGroupLaunchTemplate`` (instance type and AMI, which eksctl reads from the template) and an
   Auto Scaling group ``NodeGroup`` (live sizes), plus the output ``InstanceRoleARN``; its nodes
   (one per desired instance) are served by the Kubernetes API with the seed's kubelet version;
-* ``extra_nodegroups()`` adds a managed nodegroup with an underscore in its name made outside
-  eksctl (``tf_spot`` in ``legacy-tf``, eu-north-1, no stack).
+* ``effective_seed()`` adds a managed nodegroup with an underscore in its name made outside
+  eksctl (``tf_spot`` in ``legacy-tf``, eu-north-1, no stack) while the simulator's seed has none;
+* a cluster's ``connector`` (if true) makes it a connected cluster (``add_connector_cluster``) and
+  its ``kubernetes_api`` (``ok``/``forbidden``/``unreachable``) sets how its Kubernetes API answers.
 
 Scenarios beyond the seed: ``add_connector_cluster()`` (contract 8.3: a cluster whose
 DescribeCluster carries ``connectorConfig``; eksctl refuses every nodegroup command on it),
@@ -166,16 +168,30 @@ CLUSTER_VERSIONS: list[tuple[str, str, bool]] = [
     ("1.35", "STANDARD_SUPPORT", False),
 ]
 
-# Additions to the simulator's seed (the simulator should carry the same; skipped if it does).
-UNDERSCORE_CLUSTER = "legacy-tf"
-UNDERSCORE_NODEGROUP = "tf_spot"
+# Additions to the simulator's seed, used only while the simulator's seed has no such nodegroup.
+EXTRA_UNDERSCORE_CLUSTER = "legacy-tf"
+EXTRA_UNDERSCORE_NODEGROUP = "tf_spot"
 
 
-def extra_nodegroups() -> list[tuple[str, dict]]:
-    """Nodegroups the emulator seeds beyond the simulator's seed (skipped once the simulator has them)."""
-    underscore = eksctl_simulator.new_nodegroup(UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, "managed", (1, 0, 3))
-    underscore.update(created="2025-11-03T09:05:00Z", instance_type="m6i.large", stack_name="")
-    return [(UNDERSCORE_CLUSTER, underscore)]
+def effective_seed() -> dict:
+    """The simulator's ``seed_state()``, plus a managed nodegroup with an underscore in its name made
+    outside eksctl (``tf_spot`` in ``legacy-tf``) when the simulator's seed has none."""
+    state = eksctl_simulator.seed_state()
+    if not any("_" in ng["name"] for cluster in state["clusters"] for ng in cluster["nodegroups"]):
+        underscore = eksctl_simulator.new_nodegroup(EXTRA_UNDERSCORE_CLUSTER, EXTRA_UNDERSCORE_NODEGROUP, "managed", (1, 0, 3))
+        underscore.update(created="2025-11-03T09:05:00Z", instance_type="m6i.large", stack_name="")
+        cluster = next(c for c in state["clusters"] if c["name"] == EXTRA_UNDERSCORE_CLUSTER)
+        cluster["nodegroups"].append(underscore)
+    return state
+
+
+def underscore_nodegroup(state: dict | None = None) -> tuple[dict, dict]:
+    """(cluster, nodegroup) of the first nodegroup with an underscore in its name in the seed."""
+    for cluster in (state or effective_seed())["clusters"]:
+        for nodegroup in cluster["nodegroups"]:
+            if "_" in nodegroup["name"]:
+                return cluster, nodegroup
+    raise LookupError("no nodegroup with an underscore in the seed")
 
 
 KUBE_OK, KUBE_FORBIDDEN, KUBE_UNREACHABLE = "ok", "forbidden", "unreachable"
@@ -483,13 +499,13 @@ NodeSource = Callable[[str, str, str], list[dict]]
 class KubeApi:
     """An HTTPS Kubernetes API answering ``GET <prefix>/<region>/<cluster>/api/v1/nodes``.
 
-    ``mode`` is ``ok`` (list nodes), ``forbidden`` (403 for every request) or ``unreachable`` (the
-    emulator then points the clusters at a closed port; this server is not asked).
+    ``modes[(region, cluster)]`` is ``ok`` (the default: list nodes), ``forbidden`` (403 for every
+    request) or ``unreachable`` (the emulator then points the cluster at a closed port).
     """
 
     def __init__(self, directory: str, nodes: NodeSource, log: RequestLog) -> None:
         self.ca_pem, cert_path, key_path = make_tls_material(directory)
-        self.mode = KUBE_OK
+        self.modes: dict[tuple[str, str], str] = {}
         self.last_authorization = ""
         self._nodes = nodes
         self._log = log
@@ -517,8 +533,9 @@ class KubeApi:
         parsed = urllib.parse.urlsplit(raw_path)
         parts = parsed.path[len(KUBE_PREFIX):].strip("/").split("/", 2)
         rest = "/" + parts[2] if len(parts) == 3 else "/"
-        self._log.add("kube:%s %s" % (method, rest), 403 if self.mode == KUBE_FORBIDDEN else 200)
-        if self.mode == KUBE_FORBIDDEN:
+        forbidden = len(parts) == 3 and self.modes.get((parts[0], parts[1])) == KUBE_FORBIDDEN
+        self._log.add("kube:%s %s" % (method, rest), 403 if forbidden else 200)
+        if forbidden:
             return 403, forbidden_status(rest)
         if method == "GET" and rest == "/api/v1/nodes" and len(parts) == 3:
             selector = urllib.parse.parse_qs(parsed.query).get("labelSelector", [""])[0]
@@ -732,7 +749,7 @@ class AwsEmulator:
         self._kubelets.clear()
         self._pending_reads.clear()
         self._removed_images.clear()
-        self.kube.mode = KUBE_OK
+        self.kube.modes.clear()
         if self.seed_on_reset if seed is None else seed:
             self.seed()
         self.log.reset()
@@ -899,18 +916,16 @@ class AwsEmulator:
     # -- seeding
 
     def seed(self) -> None:
-        """Create the simulator's seed (plus ``extra_nodegroups()``) in moto."""
-        state = eksctl_simulator.seed_state()
-        for cluster_name, nodegroup in extra_nodegroups():
-            cluster = next(c for c in state["clusters"] if c["name"] == cluster_name)
-            if all(ng["name"] != nodegroup["name"] for ng in cluster["nodegroups"]):
-                cluster["nodegroups"].append(nodegroup)
-        for cluster in state["clusters"]:
+        """Create ``effective_seed()`` in moto."""
+        for cluster in effective_seed()["clusters"]:
             self.add_cluster(cluster)
 
     def add_cluster(self, cluster: dict) -> None:
         """Create a cluster record (``eksctl_simulator.new_cluster``) with its nodegroups."""
         name, region = cluster["name"], cluster["region"]
+        if cluster.get("connector"):
+            self.add_connector_cluster(name, region, tags=cluster["tags"], created=cluster["created"])
+            return
         self.client("eks", region).create_cluster(
             name=name, version=cluster["version"], tags=cluster["tags"],
             roleArn="arn:aws:iam::%s:role/eksctl-%s-cluster-ServiceRole-XYZ" % (self.account, name),
@@ -928,7 +943,7 @@ class AwsEmulator:
         record.created_at = parse_time(cluster["created"])
         record.status = cluster["status"]
         describe_like_aws(record, region, name)
-        self._point_at_kube(region, name)
+        self.set_kube_api(cluster.get("kubernetes_api", KUBE_OK), name, region)
 
     def add_nodegroup(self, cluster: str, region: str, nodegroup: dict) -> None:
         """Create a nodegroup record (``eksctl_simulator.new_nodegroup``): managed via EKS, else a stack + ASG."""
@@ -988,11 +1003,12 @@ class AwsEmulator:
 
     # -- extra scenarios
 
-    def add_connector_cluster(self, name: str = "onprem", region: str = DEFAULT_REGION) -> None:
+    def add_connector_cluster(self, name: str = "onprem", region: str = DEFAULT_REGION,
+                              tags: Mapping[str, str] | None = None, created: str = "2026-05-03T10:00:00Z") -> None:
         """A connected (EKS-Connector) cluster: ``connectorConfig`` set, no version/endpoint (contract 8.3)."""
         self.client("eks", region).create_cluster(
             name=name, roleArn="arn:aws:iam::%s:role/eks-connector-agent-role" % self.account,
-            resourcesVpcConfig={}, tags={"team": "platform"})
+            resourcesVpcConfig={}, tags=dict(tags or {"team": "platform"}))
         record = self._eks_backend(region).clusters[name]
         record.connector_config = {
             "activationId": "a1b2c3d4-0000-1111-2222-333344445555",
@@ -1004,7 +1020,7 @@ class AwsEmulator:
                           "kubernetes_network_config", "platformVersion", "identity", "logging",
                           "client_request_token", "encryption_config"):
             setattr(record, attribute, None)
-        record.created_at = parse_time("2026-05-03T10:00:00Z")
+        record.created_at = parse_time(created)
 
     def add_self_managed_nodegroup(self, cluster: str, name: str, region: str = DEFAULT_REGION,
                                    sizes: tuple[int, int, int] = (2, 1, 3), stack_status: str = "CREATE_COMPLETE") -> dict:
@@ -1024,13 +1040,15 @@ class AwsEmulator:
 
     # -- state changes between steps
 
-    def set_kube_api(self, mode: str) -> None:
-        """``ok``, ``forbidden`` (403 on list nodes) or ``unreachable`` (endpoint on a closed port)."""
+    def set_kube_api(self, mode: str, cluster: str | None = None, region: str = DEFAULT_REGION) -> None:
+        """How the Kubernetes API answers: ``ok``, ``forbidden`` (403 on list nodes) or ``unreachable``
+        (the endpoint is a closed port), for one cluster or (``cluster=None``) for every cluster."""
         if mode not in (KUBE_OK, KUBE_FORBIDDEN, KUBE_UNREACHABLE):
             raise ValueError(mode)
-        self.kube.mode = mode
-        for region, name in self._all_clusters():
-            self._point_at_kube(region, name)
+        targets = [(region, cluster)] if cluster is not None else list(self._all_clusters())
+        for target in targets:
+            self.kube.modes[target] = mode
+            self._point_at_kube(*target)
 
     def set_cluster_status(self, cluster: str, status: str, region: str = DEFAULT_REGION) -> None:
         self._eks_backend(region).clusters[cluster].status = status
@@ -1097,7 +1115,8 @@ class AwsEmulator:
         record = self._eks_backend(region).clusters[name]
         if getattr(record, "connector_config", None):
             return
-        base = self.kube.url if self.kube.mode != KUBE_UNREACHABLE else "https://127.0.0.1:%d" % self._dead_port
+        unreachable = self.kube.modes.get((region, name)) == KUBE_UNREACHABLE
+        base = "https://127.0.0.1:%d" % self._dead_port if unreachable else self.kube.url
         record.endpoint = "%s%s/%s/%s" % (base, KUBE_PREFIX, region, name)
         record.certificate_authority = {"data": base64.b64encode(self.kube.ca_pem.encode("ascii")).decode("ascii")}
 

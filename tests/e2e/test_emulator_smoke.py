@@ -21,8 +21,8 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aws_emulator import (  # noqa: E402
-    KUBE_FORBIDDEN, KUBE_UNREACHABLE, UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP, AwsEmulator, closed_port,
-    eksctl_simulator)
+    KUBE_FORBIDDEN, KUBE_UNREACHABLE, AwsEmulator, closed_port, effective_seed, eksctl_simulator,
+    underscore_nodegroup)
 
 EKSCTL = os.environ.get("EKSCTL") or os.path.expanduser("~/.cache/eks_tools-eksctl/probe/eksctl-0.230.0")
 REGION = "eu-north-1"
@@ -92,7 +92,7 @@ def log_messages(stream: str) -> list[str]:
 
 
 def seed_cluster(name: str) -> dict:
-    state = eksctl_simulator.seed_state()
+    state = effective_seed()
     return next(cluster for cluster in state["clusters"] if cluster["name"] == name)
 
 
@@ -242,13 +242,15 @@ def test_get_nodegroup_stopped_cluster_needs_no_kubernetes(aws: AwsEmulator) -> 
 
 
 def test_get_nodegroup_underscore_name_is_listed(aws: AwsEmulator) -> None:
-    result = eksctl(aws, "get", "nodegroup", "--cluster", UNDERSCORE_CLUSTER, "-o", "json")
+    cluster, _nodegroup = underscore_nodegroup()
+    result = eksctl(aws, "get", "nodegroup", "--cluster", cluster["name"], "--region", cluster["region"], "-o", "json")
     assert (result.returncode, result.stderr) == (0, "")
-    rows = json.loads(result.stdout)
-    assert [(row["Name"], row["StackName"], row["Type"]) for row in rows] == [
-        (UNDERSCORE_NODEGROUP, "", "managed"), ("workers", "", "managed")]
-    # The managed nodegroups without a stack cost one refused DescribeStacks each.
-    assert aws.failures() == {("cloudformation:DescribeStacks", 400): 2}
+    # moto lists managed nodegroups by name.
+    rows = sorted(json.loads(expected_nodegroups(cluster["name"])), key=lambda row: (row["Type"] == "managed", row["Name"]))
+    assert result.stdout == eksctl_simulator.go_json(rows)
+    # Each managed nodegroup without a stack costs one refused DescribeStacks.
+    no_stack = sum(1 for ng in cluster["nodegroups"] if ng["type"] == "managed" and not ng["stack_name"])
+    assert aws.failures() == {("cloudformation:DescribeStacks", 400): no_stack}
 
 
 def test_get_nodegroup_empty_cluster(aws: AwsEmulator) -> None:
@@ -339,13 +341,16 @@ def test_scale_self_managed_with_removed_ami(aws: AwsEmulator) -> None:
 
 
 def test_scale_underscore_name_fails_validation(aws: AwsEmulator) -> None:
-    result = eksctl(aws, "scale", "nodegroup", "--cluster", UNDERSCORE_CLUSTER, "--name", UNDERSCORE_NODEGROUP, "--nodes", "2")
+    cluster, nodegroup = underscore_nodegroup()
+    result = eksctl(aws, "scale", "nodegroup", "--cluster", cluster["name"], "--region", cluster["region"],
+                    "--name", nodegroup["name"], "--nodes", "2")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == ("Error: validation for %s failed, name must satisfy regular expression pattern: "
-                             "[a-zA-Z][-a-zA-Z0-9]*\n" % UNDERSCORE_NODEGROUP)
+                             "[a-zA-Z][-a-zA-Z0-9]*\n" % nodegroup["name"])
     # The provider is built (STS, DescribeCluster, versions) before the name is checked; nothing is written.
     assert aws.aws_counts() == CALLS_DESCRIBE_CLUSTER
-    assert aws.sizes(UNDERSCORE_CLUSTER, UNDERSCORE_NODEGROUP) == (1, 0, 3)
+    sizes = (nodegroup["desired"], nodegroup["min"], nodegroup["max"])
+    assert aws.sizes(cluster["name"], nodegroup["name"], cluster["region"]) == sizes
 
 
 # --------------------------------------------------------------------------- refusals
@@ -375,6 +380,15 @@ def test_kubernetes_api_forbidden(aws: AwsEmulator) -> None:
     # A stopped cluster (no self-managed nodegroup with desired > 0) still lists without Kubernetes.
     stopped = eksctl(aws, "get", "nodegroup", "--cluster", "staging", "--region", "us-east-1", "-o", "json")
     assert stopped.returncode == 0
+
+
+def test_kubernetes_api_forbidden_for_one_cluster(aws: AwsEmulator) -> None:
+    aws.add_self_managed_nodegroup("staging", "ng-c", region="us-east-1", sizes=(1, 0, 2))
+    aws.set_kube_api(KUBE_FORBIDDEN, "demo")
+    assert eksctl(aws, "get", "nodegroup", "--cluster", "demo", "-o", "json").returncode == 1
+    other = eksctl(aws, "get", "nodegroup", "--cluster", "staging", "--region", "us-east-1", "-o", "json")
+    assert (other.returncode, other.stderr) == (0, "")
+    assert [row["Version"] for row in json.loads(other.stdout) if row["Name"] == "ng-c"] == ["1.31.2"]
 
 
 def test_kubernetes_api_unreachable(aws: AwsEmulator) -> None:
