@@ -136,7 +136,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             listings = run_parallel([self._client(region).list_clusters for region in regions], workers)
             clusters = [cluster for listing in listings for cluster in listing]
         else:
-            clusters = self._client(None).list_clusters(all_regions=True)
+            client = self._client(None)
+            clusters = client.list_clusters(all_regions=True)
+            for warning in client.warnings:
+                self.display.warning("eks_clusters inventory: %s" % warning)
         clusters = [cluster for cluster in clusters if self._wanted(cluster["name"])]
         if self.get_option("phase_groups"):
             summaries = run_parallel([functools.partial(self._summary, cluster) for cluster in clusters], workers)

@@ -18,12 +18,14 @@ import typing as t
 
 from . import _errors as errors
 from ._parsing import (
+    classify_cause,
     classify_failure,
     error_line,
     parse_cluster_description,
     parse_cluster_list,
     parse_nodegroups,
     redact,
+    skipped_regions,
 )
 from ._runner import CommandResult, Runner
 
@@ -43,6 +45,7 @@ FAILURE_HINTS = {
     "credentials": " (check the AWS credentials: access_key/secret_key/session_token, profile, or the environment)",
     "region": " (set the region option, AWS_REGION or a profile region)",
     "throttling": " (AWS kept throttling after all retries; raise retries or retry_delay, or lower parallelism)",
+    "network": " (the connection to AWS kept breaking off; check the network path or proxy, or raise retries)",
     "unscalable_name": " (eksctl scales only nodegroups named like [a-zA-Z][-a-zA-Z0-9]*; scale this one with the EKS console or API)",
     "not_eks": " (the cluster is registered through EKS Connector; its nodes are managed by its own Kubernetes provider, not by eksctl)",
     "kubernetes_access": (" (eksctl reads the nodes of self-managed nodegroups through the cluster's Kubernetes API: let this host reach the"
@@ -51,6 +54,9 @@ FAILURE_HINTS = {
 }
 
 MAX_BACKOFF = 60.0
+# Failures worth another attempt: AWS asked to slow down, or the connection broke off mid-answer. Every
+# eksctl command the collection runs may run again: reads are reads, and a scale sets absolute sizes.
+RETRIED = frozenset(("throttling", "network"))
 ALL_REGIONS_START = "us-east-1"
 
 T = t.TypeVar("T")
@@ -117,6 +123,8 @@ class EksctlClient:
         self.retry_delay = retry_delay
         self.sleep = sleep
         self.jitter = jitter
+        # What a successful call still had to say (regions `get cluster -A` could not read); shared by for_region copies.
+        self.warnings: list[str] = []
 
     def for_region(self, region: str) -> EksctlClient:
         """The same client aimed at another region (all_regions reads each cluster where it lives)."""
@@ -156,7 +164,7 @@ class EksctlClient:
             if result.rc == 0:
                 return result
             kind = classify_failure(result.stderr)
-            if kind == "throttling" and attempt < self.retries:
+            if kind in RETRIED and attempt < self.retries:
                 self.sleep(self.backoff(attempt))
                 attempt += 1
                 continue
@@ -167,7 +175,7 @@ class EksctlClient:
         stdout = self._redact(result.stdout)
         cause = self._redact(error_line(result.stderr) or error_line(result.stdout)) or "exit status %d with no output" % result.rc
         suffix = FAILURE_HINTS.get(kind or "", "")
-        if kind == "throttling":
+        if kind in RETRIED:
             suffix = " after %d attempts%s" % (attempts, suffix)
         error_class = FAILURE_CLASSES.get(kind, errors.CommandFailed)
         return error_class("Failed to %s: %s%s" % (what, cause, suffix), cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr)
@@ -187,15 +195,26 @@ class EksctlClient:
 
     def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
         where = "all regions" if all_regions else "region %s" % (self.region or "(resolved by eksctl)")
-        try:
-            return self.read(["get", "cluster"], {"all-regions": all_regions, "output": "json"}, parse_cluster_list,
-                             what="list the clusters of %s" % where)
-        except errors.RegionError:
-            if not all_regions or self.region:
-                raise
-            # --all-regions still needs a region to start from (it asks that region for the enabled ones), and fails
-            # without one. None was given or configured, so start where the commercial partition always answers.
-            return self.for_region(ALL_REGIONS_START).list_clusters(all_regions=True)
+        flags = {"all-regions": all_regions, "output": "json"}
+        attempt = 0
+        while True:
+            try:
+                result = self.call(["get", "cluster"], flags, what="list the clusters of %s" % where)
+            except errors.RegionError:
+                if not all_regions or self.region:
+                    raise
+                # --all-regions still needs a region to start from (it asks that region for the enabled ones), and fails
+                # without one. None was given or configured, so start where the commercial partition always answers.
+                return self.for_region(ALL_REGIONS_START).list_clusters(all_regions=True)
+            clusters = self.parse(parse_cluster_list, result, self.argv(["get", "cluster"], flags))
+            skipped = skipped_regions(result.stderr)
+            if any(classify_cause(cause) in RETRIED for cause in skipped.values()) and attempt < self.retries:
+                self.sleep(self.backoff(attempt))
+                attempt += 1
+                continue
+            self.warnings.extend("eksctl could not read region %s, so its clusters are missing from the list: %s"
+                                 % (region, self._redact(cause)) for region, cause in sorted(skipped.items()))
+            return clusters
 
     def describe_cluster(self, name: str) -> dict[str, t.Any] | None:
         """The cluster's description, or None when EKS says it does not exist."""

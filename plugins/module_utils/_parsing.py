@@ -28,12 +28,16 @@ from ._errors import OutputParseError
 EXCERPT_LENGTH = 200
 
 FAILURE_PATTERNS = (
-    # Order matters: the first match wins. Substrings come from the contract's error texts.
+    # Order matters: the first match wins. Substrings come from the contract's error texts and the real binaries'. A
+    # Kubernetes refusal or a broken connection can come wrapped in the STS check's words, so they are tried first.
     ("throttling", re.compile(r"ThrottlingException|TooManyRequestsException|Rate exceeded|RequestLimitExceeded|SlowDown")),
-    ("credentials", re.compile(r"checking AWS STS access|get credentials|InvalidClientTokenId|ExpiredToken|"
-                               r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders|AccessDenied")),
     ("not_eks", re.compile(r"cannot perform this operation on a non-EKS cluster")),
     ("kubernetes_access", re.compile(r"getting nodegroup's kubernetes version|failed to list nodes")),
+    # A connection that broke off mid-answer is transient; eksctl retries no STS call, so these reach its output.
+    ("network", re.compile(r"use of closed network connection|connection reset by peer|broken pipe|TLS handshake timeout|"
+                           r"unexpected EOF|server closed idle connection")),
+    ("credentials", re.compile(r"checking AWS STS access|get credentials|InvalidClientTokenId|ExpiredToken|"
+                               r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders|AccessDenied")),
     ("unscalable_name", re.compile(r"validation for \S+ failed, name must satisfy regular expression pattern")),
     ("region", re.compile(r"AWS Region must be set|is not supported - use one of")),
     ("nodegroup_not_found", re.compile(r"No node ?group found for name")),
@@ -154,11 +158,23 @@ def parse_nodegroups(stdout: str) -> list[dict[str, t.Any]]:
 
 def classify_failure(stderr: str) -> str | None:
     """Name the failure class of a non-zero eksctl exit from its stderr, or None."""
-    line = error_line(stderr)
+    return classify_cause(error_line(stderr))
+
+
+def classify_cause(text: str) -> str | None:
     for name, pattern in FAILURE_PATTERNS:
-        if pattern.search(line):
+        if pattern.search(text):
             return name
     return None
+
+
+# `get cluster -A` goes on when it cannot read a region: it logs the region and exits 0 without its clusters.
+SKIPPED_REGION = re.compile(r'error (?:creating provider|listing clusters) in "(?P<region>[^"]+)" region: (?P<cause>.*)$', re.M)
+
+
+def skipped_regions(stderr: str) -> dict[str, str]:
+    """The regions a successful ``get cluster -A`` could not read, with eksctl's reason for each."""
+    return {match.group("region"): match.group("cause").strip() for match in SKIPPED_REGION.finditer(stderr)}
 
 
 UNAVAILABLE_STATUS = re.compile(r'due to status "(?P<status>[A-Z_]+)"')

@@ -42,6 +42,8 @@ options:
       - eksctl needs a region to start from even then (it asks that region which regions the account has enabled). When none is
         known (no O(region), no E(AWS_REGION), no profile region), the module starts from C(us-east-1), which serves the
         commercial partition; for another partition give O(region).
+      - eksctl skips a region it cannot read (it logs the region and carries on); the module retries a region skipped for a
+        transient reason (throttling, a broken connection) and warns about every region still missing from the list.
       - Cannot be combined with O(name).
     type: bool
     default: false
@@ -292,7 +294,7 @@ def main() -> None:
             validate_name(name, option="name", kind="cluster")
         provider = build_provider(module, build_client(module))
         clusters = provider.cluster_info(name=name, details=module.params["details"], all_regions=module.params["all_regions"])
-        return {"changed": False, "clusters": clusters}
+        return {"changed": False, "clusters": clusters, "warnings": provider.client.warnings}
 
     run_module(module, report)
 

@@ -71,7 +71,7 @@ def measure(world: EmulatedWorld, aws: AwsEmulator, args: str) -> tuple[int, col
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--nodegroups", type=int, default=5, help="managed nodegroups in the measured cluster")
     options = parser.parse_args()
     own = os.environ.get("EKSCTL")
@@ -104,6 +104,7 @@ def row(label: str, processes: int, calls: collections.Counter, least: int, elap
     names = ", ".join("%s %d" % (name, value) for name, value in sorted(calls.items(), key=lambda item: (-item[1], item[0])))
     seconds = "%8.2f" % elapsed if elapsed is not None else "%8s" % "-"
     return "%-16s %7d %10d %8d %s  %s" % (label, processes, sum(calls.values()), least, seconds, names)
+
 
 if __name__ == "__main__":
     main()

@@ -43,10 +43,36 @@ What the gateway adds in front of moto (see ``MOTO_GAPS`` for the full list):
   request, with the HTTP status, for benchmarks and for spotting new gaps.
 
 State patched inside moto's backends (no public API exists for them): cluster and nodegroup
-``createdAt``, cluster status, the clusters' ``endpoint`` and ``certificateAuthority`` (to the
-local Kubernetes API), the managed nodegroups' Auto Scaling group names, the CloudFormation stack
-status and creation time, an AMI with the simulator's image id, and ``connectorConfig`` for a
-connected (EKS-Connector) cluster.
+``createdAt``, cluster and nodegroup status, DescribeCluster fields moto gets wrong, the clusters'
+``endpoint`` and ``certificateAuthority`` (to the local Kubernetes API), the managed nodegroups'
+Auto Scaling group names, the CloudFormation stack status and creation time, an AMI with the
+simulator's image id, the empty MixedInstancesPolicy of groups made by CloudFormation, and
+``connectorConfig`` for a connected cluster.
+
+How the seed is represented (``seed()``, from ``eksctl_simulator.seed_state()``):
+
+* a cluster is an EKS cluster; an owned one (``owned == "True"``) also gets a stack
+  ``eksctl-<cluster>-cluster`` tagged ``alpha.eksctl.io/cluster-name``, which is what makes eksctl
+  print ``Owned: True`` (it matches stack names against ``eksctl-.*-cluster`` and checks the tag);
+* a managed nodegroup is an EKS nodegroup; with a ``stack_name`` it also gets a stack
+  ``eksctl-<cluster>-nodegroup-<ng>`` tagged ``alpha.eksctl.io/nodegroup-type: managed`` (eksctl
+  prints its name as ``StackName``); without one eksctl prints ``StackName: ""``;
+* a self-managed nodegroup is a stack ``eksctl-<cluster>-nodegroup-<ng>`` with eksctl's
+  ``alpha.eksctl.io/*`` tags (``nodegroup-type: unmanaged``), a launch template
+  ``NodeGroupLaunchTemplate`` (instance type and AMI, which eksctl reads from the template) and an
+  Auto Scaling group ``NodeGroup`` (live sizes), plus the output ``InstanceRoleARN``; its nodes
+  (one per desired instance) are served by the Kubernetes API with the seed's kubelet version;
+* the seed's managed nodegroup with an underscore in its name (``tf_workers`` of ``legacy-tf``) is made
+  outside eksctl: no stack, so eksctl lists it but never scales it (contract 8.5);
+* a cluster's ``connector`` (if true) makes it a connected cluster (``add_connector_cluster``) and
+  its ``kubernetes_api`` (``ok``/``forbidden``/``unreachable``) sets how its Kubernetes API answers.
+
+Scenarios beyond the seed: ``add_connector_cluster()`` (contract 8.3: a cluster whose
+DescribeCluster carries ``connectorConfig``; eksctl refuses every nodegroup command on it),
+``add_self_managed_nodegroup(stack_status="UPDATE_ROLLBACK_COMPLETE")`` or ``set_stack_status()``
+(contract 8.6), ``set_kube_api("forbidden" | "unreachable")`` (contract 8.4), ``remove_image()``
+(contract 8.8), ``set_cluster_status()``, ``set_nodegroup_status()``, ``set_asg_sizes()``,
+``delete_nodegroup()``; ``sizes()`` and ``stack_status()`` read state back.
 """
 
 from __future__ import annotations
@@ -91,6 +117,7 @@ import eksctl_simulator  # noqa: E402  (the simulator's seed is the single sourc
 
 ACCOUNT = eksctl_simulator.ACCOUNT
 ACCESS_KEY = "AKIAE2EEMULATOR00001"
+HELPER_ACCESS_KEY = "AKIAE2EEMULATORSELF1"  # the emulator's own boto3 calls: not counted, no after-hooks
 SECRET_KEY = "e2e-emulator-secret-key-not-real"
 DEFAULT_REGION = "eu-north-1"
 KUBE_PREFIX = "/k8s"
@@ -140,6 +167,16 @@ CLUSTER_VERSIONS: list[tuple[str, str, bool]] = [
     ("1.34", "STANDARD_SUPPORT", True),
     ("1.35", "STANDARD_SUPPORT", False),
 ]
+
+
+def underscore_nodegroup(state: dict | None = None) -> tuple[dict, dict]:
+    """(cluster, nodegroup) of the first nodegroup with an underscore in its name in the seed."""
+    for cluster in (state or eksctl_simulator.seed_state())["clusters"]:
+        for nodegroup in cluster["nodegroups"]:
+            if "_" in nodegroup["name"]:
+                return cluster, nodegroup
+    raise LookupError("no nodegroup with an underscore in the seed")
+
 
 KUBE_OK, KUBE_FORBIDDEN, KUBE_UNREACHABLE = "ok", "forbidden", "unreachable"
 
@@ -276,6 +313,7 @@ class Call:
     path: str
     params: dict[str, str]
     body: bytes
+    internal: bool = False
 
     def json(self) -> dict:
         return json.loads(self.body or b"{}")
@@ -310,11 +348,22 @@ def query_error(code: str, message: str, namespace: str) -> Reply:
     return Reply(400, body.encode("utf-8"), content_type="text/xml")
 
 
+def drain(iterable: Iterable[bytes]) -> list[bytes]:
+    """Read a WSGI response fully and close it, as a server would."""
+    try:
+        return list(iterable)
+    finally:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+
+
 class Gateway:
     """WSGI middleware in front of moto: names and counts requests, runs hooks, adds missing operations.
 
     ``hooks[name]`` may answer a request instead of moto; ``after_hooks[name]`` run after moto
-    answered (with its status). EKS answers get a UUID request id, as real EKS gives.
+    answered (with its status). EKS answers get a UUID request id, as real EKS gives. Requests
+    signed with ``HELPER_ACCESS_KEY`` (seeding, read-backs) are neither counted nor after-hooked.
     """
 
     def __init__(self, app: Callable[..., Iterable[bytes]], log: RequestLog, account: str) -> None:
@@ -341,18 +390,18 @@ class Gateway:
         statuses: list[int] = []
 
         def recording_start_response(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
-            code = int(status.split(" ", 1)[0])
-            statuses.append(code)
-            self.log.add(name, code)
+            statuses.append(int(status.split(" ", 1)[0]))
             if name.startswith("eks:"):
                 headers = [(key, value) for key, value in headers if key.lower() != "x-amzn-requestid"]
                 headers.append(("x-amzn-RequestId", str(uuid.uuid4())))
             return start_response(status, headers, *args)
 
-        result = list(self.app(environ, recording_start_response))
+        result = drain(self.app(environ, recording_start_response))
         after = self.after_hooks.get(name)
-        if after and statuses:
-            after(call, statuses[0])
+        if statuses and not call.internal:
+            self.log.add(name, statuses[0])
+            if after:
+                after(call, statuses[0])
         return result
 
     def _call(self, name: str, environ: Mapping[str, Any], body: bytes) -> Call:
@@ -360,11 +409,13 @@ class Gateway:
         params = {key: values[0] for key, values in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
         if "form-urlencoded" in environ.get("CONTENT_TYPE", ""):
             params.update({key: values[0] for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()})
+        internal = "Credential=%s/" % HELPER_ACCESS_KEY in environ.get("HTTP_AUTHORIZATION", "")
         return Call(name, scope.group(1) if scope else DEFAULT_REGION, environ.get("REQUEST_METHOD", "GET"),
-                    environ.get("PATH_INFO", "/"), params, body)
+                    environ.get("PATH_INFO", "/"), params, body, internal)
 
     def _send(self, call: Call, reply: Reply, start_response: Callable[..., Any]) -> list[bytes]:
-        self.log.add(call.name, reply.status)
+        if not call.internal:
+            self.log.add(call.name, reply.status)
         headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body))),
                    ("x-amzn-RequestId", str(uuid.uuid4()))] + reply.headers
         start_response("%d %s" % (reply.status, STATUS_TEXT.get(reply.status, "Error")), headers)
@@ -372,7 +423,15 @@ class Gateway:
 
 
 class QuietRequestHandler(MotoRequestHandler):
-    """moto's request handler without the per-request access log line."""
+    """moto's request handler without the per-request access log line, one request per connection.
+
+    With HTTP/1.1 keep-alive, about one STS GetCallerIdentity in a thousand failed in eksctl with
+    ``deserialization failed, failed to decode response body, read tcp ...: use of closed network
+    connection`` after a 200 answer; one request per connection makes that rarer and the emulator
+    faster. It still happens now and then: see ``TRANSIENT`` in tests/utils/worlds.py.
+    """
+
+    protocol_version = "HTTP/1.0"
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return
@@ -432,13 +491,14 @@ NodeSource = Callable[[str, str, str], list[dict]]
 class KubeApi:
     """An HTTPS Kubernetes API answering ``GET <prefix>/<region>/<cluster>/api/v1/nodes``.
 
-    ``mode`` is ``ok`` (list nodes), ``forbidden`` (403 for every request) or ``unreachable`` (the
-    emulator then points the clusters at a closed port; this server is not asked).
+    ``modes[(region, cluster)]`` is ``ok`` (the default: list nodes), ``forbidden`` (403 for every
+    request) or ``unreachable`` (the emulator then points the cluster at a closed port).
     """
 
     def __init__(self, directory: str, nodes: NodeSource, log: RequestLog) -> None:
         self.ca_pem, cert_path, key_path = make_tls_material(directory)
-        self.mode = KUBE_OK
+        self.modes: dict[tuple[str, str], str] = {}
+        self.last_authorization = ""
         self._nodes = nodes
         self._log = log
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -465,8 +525,9 @@ class KubeApi:
         parsed = urllib.parse.urlsplit(raw_path)
         parts = parsed.path[len(KUBE_PREFIX):].strip("/").split("/", 2)
         rest = "/" + parts[2] if len(parts) == 3 else "/"
-        self._log.add("kube:%s %s" % (method, rest), 403 if self.mode == KUBE_FORBIDDEN else 200)
-        if self.mode == KUBE_FORBIDDEN:
+        forbidden = len(parts) == 3 and self.modes.get((parts[0], parts[1])) == KUBE_FORBIDDEN
+        self._log.add("kube:%s %s" % (method, rest), 403 if forbidden else 200)
+        if forbidden:
             return 403, forbidden_status(rest)
         if method == "GET" and rest == "/api/v1/nodes" and len(parts) == 3:
             selector = urllib.parse.parse_qs(parsed.query).get("labelSelector", [""])[0]
@@ -486,6 +547,7 @@ class KubeApi:
             protocol_version = "HTTP/1.1"
 
             def _reply(self) -> None:
+                api.last_authorization = self.headers.get("Authorization", "")
                 status, document = api.answer(self.command, self.path)
                 payload = json.dumps(document).encode("utf-8")
                 self.send_response(status)
@@ -679,7 +741,7 @@ class AwsEmulator:
         self._kubelets.clear()
         self._pending_reads.clear()
         self._removed_images.clear()
-        self.kube.mode = KUBE_OK
+        self.kube.modes.clear()
         if self.seed_on_reset if seed is None else seed:
             self.seed()
         self.log.reset()
@@ -780,8 +842,10 @@ class AwsEmulator:
         """A complete environment for running eksctl against the emulator.
 
         ``region`` sets ``AWS_REGION``; ``profile`` (with ``profile_region``) writes an AWS config
-        file holding that profile's region and sets ``AWS_PROFILE`` instead; with neither, no
-        region is resolvable. HOME is an empty directory; credentials are fake env variables.
+        file holding that profile's region and sets ``AWS_PROFILE`` (not for ``"default"``, which
+        is used without it); with ``region=None`` and no profile, no region is resolvable. HOME is
+        a new empty directory; credentials are fake ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``;
+        every other ``AWS_*``/``EKSCTL_*`` variable of this process is dropped.
         """
         home = tempfile.mkdtemp(prefix="home-", dir=self.home)
         environment = {key: value for key, value in os.environ.items()
@@ -800,21 +864,23 @@ class AwsEmulator:
             environment["AWS_REGION"] = region
         if profile is not None:
             os.makedirs(os.path.join(home, ".aws"))
+            section = "[default]" if profile == "default" else "[profile %s]" % profile
             with open(environment["AWS_CONFIG_FILE"], "w", encoding="utf-8") as handle:
-                handle.write("[profile %s]\n" % profile + ("region = %s\n" % profile_region if profile_region else ""))
-            environment["AWS_PROFILE"] = profile
+                handle.write(section + "\n" + ("region = %s\n" % profile_region if profile_region else ""))
+            if profile != "default":
+                environment["AWS_PROFILE"] = profile
         environment.update(extra or {})
         return environment
 
     # -- boto3 and moto backends
 
     def client(self, service: str, region: str = DEFAULT_REGION) -> Any:
-        """A boto3 client on the emulator (its requests are counted like eksctl's)."""
+        """A boto3 client on the emulator; its requests are not counted and do not advance UPDATING reads."""
         key = (service, region)
         if key not in self._clients:
             self._clients[key] = boto3.session.Session().client(
                 service, region_name=region, endpoint_url=self.url,
-                aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+                aws_access_key_id=HELPER_ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
         return self._clients[key]
 
     def _eks_backend(self, region: str) -> Any:
@@ -849,6 +915,9 @@ class AwsEmulator:
     def add_cluster(self, cluster: dict) -> None:
         """Create a cluster record (``eksctl_simulator.new_cluster``) with its nodegroups."""
         name, region = cluster["name"], cluster["region"]
+        if cluster.get("connector"):
+            self.add_connector_cluster(name, region, tags=cluster["tags"], created=cluster["created"])
+            return
         self.client("eks", region).create_cluster(
             name=name, version=cluster["version"], tags=cluster["tags"],
             roleArn="arn:aws:iam::%s:role/eksctl-%s-cluster-ServiceRole-XYZ" % (self.account, name),
@@ -866,7 +935,7 @@ class AwsEmulator:
         record.created_at = parse_time(cluster["created"])
         record.status = cluster["status"]
         describe_like_aws(record, region, name)
-        self._point_at_kube(region, name)
+        self.set_kube_api(cluster.get("kubernetes_api", KUBE_OK), name, region)
 
     def add_nodegroup(self, cluster: str, region: str, nodegroup: dict) -> None:
         """Create a nodegroup record (``eksctl_simulator.new_nodegroup``): managed via EKS, else a stack + ASG."""
@@ -926,11 +995,12 @@ class AwsEmulator:
 
     # -- extra scenarios
 
-    def add_connector_cluster(self, name: str = "onprem", region: str = DEFAULT_REGION) -> None:
+    def add_connector_cluster(self, name: str = "onprem", region: str = DEFAULT_REGION,
+                              tags: Mapping[str, str] | None = None, created: str = "2026-05-03T10:00:00Z") -> None:
         """A connected (EKS-Connector) cluster: ``connectorConfig`` set, no version/endpoint (contract 8.3)."""
         self.client("eks", region).create_cluster(
             name=name, roleArn="arn:aws:iam::%s:role/eks-connector-agent-role" % self.account,
-            resourcesVpcConfig={}, tags={"team": "platform"})
+            resourcesVpcConfig={}, tags=dict(tags or {"team": "platform"}))
         record = self._eks_backend(region).clusters[name]
         record.connector_config = {
             "activationId": "a1b2c3d4-0000-1111-2222-333344445555",
@@ -939,10 +1009,10 @@ class AwsEmulator:
             "roleArn": "arn:aws:iam::%s:role/eks-connector-agent-role" % self.account,
         }
         for attribute in ("version", "endpoint", "certificate_authority", "resources_vpc_config", "role_arn",
-                          "kubernetes_network_config", "platformVersion", "identity", "logging", "client_request_token",
-                          "encryption_config"):
+                          "kubernetes_network_config", "platformVersion", "identity", "logging",
+                          "client_request_token", "encryption_config"):
             setattr(record, attribute, None)
-        record.created_at = parse_time("2026-05-03T10:00:00Z")
+        record.created_at = parse_time(created)
 
     def add_self_managed_nodegroup(self, cluster: str, name: str, region: str = DEFAULT_REGION,
                                    sizes: tuple[int, int, int] = (2, 1, 3), stack_status: str = "CREATE_COMPLETE") -> dict:
@@ -962,13 +1032,15 @@ class AwsEmulator:
 
     # -- state changes between steps
 
-    def set_kube_api(self, mode: str) -> None:
-        """``ok``, ``forbidden`` (403 on list nodes) or ``unreachable`` (endpoint on a closed port)."""
+    def set_kube_api(self, mode: str, cluster: str | None = None, region: str = DEFAULT_REGION) -> None:
+        """How the Kubernetes API answers: ``ok``, ``forbidden`` (403 on list nodes) or ``unreachable``
+        (the endpoint is a closed port), for one cluster or (``cluster=None``) for every cluster."""
         if mode not in (KUBE_OK, KUBE_FORBIDDEN, KUBE_UNREACHABLE):
             raise ValueError(mode)
-        self.kube.mode = mode
-        for region, name in self._all_clusters():
-            self._point_at_kube(region, name)
+        targets = [(region, cluster)] if cluster is not None else list(self._all_clusters())
+        for target in targets:
+            self.kube.modes[target] = mode
+            self._point_at_kube(*target)
 
     def set_cluster_status(self, cluster: str, status: str, region: str = DEFAULT_REGION) -> None:
         self._eks_backend(region).clusters[cluster].status = status
@@ -1035,7 +1107,8 @@ class AwsEmulator:
         record = self._eks_backend(region).clusters[name]
         if getattr(record, "connector_config", None):
             return
-        base = self.kube.url if self.kube.mode != KUBE_UNREACHABLE else "https://127.0.0.1:%d" % self._dead_port
+        unreachable = self.kube.modes.get((region, name)) == KUBE_UNREACHABLE
+        base = "https://127.0.0.1:%d" % self._dead_port if unreachable else self.kube.url
         record.endpoint = "%s%s/%s/%s" % (base, KUBE_PREFIX, region, name)
         record.certificate_authority = {"data": base64.b64encode(self.kube.ca_pem.encode("ascii")).decode("ascii")}
 

@@ -27,6 +27,7 @@ from worlds import EmulatedWorld, SimulatedWorld  # noqa: E402  pylint: disable=
 
 SIMULATOR = "simulator"
 
+
 def real_binaries() -> list[str]:
     own = os.environ.get("EKSCTL")
     if own:
@@ -54,10 +55,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("eksctl", binaries, ids=names, indirect=True)
 
 
-@pytest.fixture(name="aws", scope="session")
-def aws_fixture():
+@pytest.fixture(name="emulator", scope="session")
+def emulator_fixture():
+    """One emulated AWS for the session (a few seconds to start)."""
     with AwsEmulator() as emulator:
         yield emulator
+
+
+@pytest.fixture(name="aws")
+def aws_fixture(emulator):
+    """The emulated AWS, emptied and seeded again for this test (a fraction of a second)."""
+    emulator.reset()
+    return emulator
 
 
 @pytest.fixture(name="eksctl")
@@ -70,11 +79,9 @@ def world_fixture(request, tmp_path, aws):
     """The simulator's world, or a real eksctl's on a freshly seeded emulated AWS."""
     if request.param == SIMULATOR:
         return SimulatedWorld(str(tmp_path))
-    aws.reset()
     return EmulatedWorld(str(tmp_path), request.param, aws)
 
 
 @pytest.fixture(name="real")
 def real_fixture(eksctl, tmp_path, aws):
-    aws.reset()
     return EmulatedWorld(str(tmp_path), eksctl, aws)

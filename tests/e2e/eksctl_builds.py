@@ -102,7 +102,7 @@ def build(version: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--require", action="store_true", help="fail (exit 1) instead of skipping (exit 3) when Go is missing")
     args = parser.parse_args(argv)
     if shutil.which("go") is None:

@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(os.path.dirname(HERE), "simulator"), os.path.join(os.path.dirname(HERE), "utils")]
 
 import eksctl_simulator  # noqa: E402  pylint: disable=wrong-import-position
-from worlds import SimulatedWorld  # noqa: E402  pylint: disable=wrong-import-position
+from worlds import SimulatedWorld, run_eksctl  # noqa: E402  pylint: disable=wrong-import-position
 
 R = "--region=eu-north-1"
 COMMANDS = {
@@ -147,7 +147,7 @@ def normalised(completed: subprocess.CompletedProcess, version: str) -> tuple:
 
 def run_in(world, argv: list[str]) -> subprocess.CompletedProcess:
     """One eksctl command line in a world: the simulator's bin or the wrapper of the real binary."""
-    return subprocess.run(["eksctl"] + argv, env=world.env, cwd=world.root, capture_output=True, text=True, timeout=300, check=False)
+    return run_eksctl(["eksctl"] + argv, world.env, world.root)
 
 
 def all_sizes(world) -> dict:

@@ -31,6 +31,24 @@ AWS_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT
                  "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "EKSCTL_SIM_LATENCY")
 
 
+# Against the emulated AWS on loopback, eksctl's HTTP client now and then fails to read an STS answer it already got
+# ("use of closed network connection"), and eksctl retries no STS call. The collection retries such a failure itself
+# (RETRIED in plugins/module_utils/_eksctl.py); the tests that run eksctl directly run it again, at most twice more.
+TRANSIENT = "use of closed network connection"
+
+
+def run_eksctl(argv: list[str], env: dict[str, str], cwd: str | None = None,
+               before: t.Callable[[], None] | None = None) -> subprocess.CompletedProcess:
+    """One eksctl command line, again while it fails for the transient reason above; ``before`` runs before each try."""
+    for _attempt in range(3):
+        if before:
+            before()
+        completed = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+        if TRANSIENT not in completed.stderr:
+            break
+    return completed
+
+
 class AnsibleHarness:
     """One test's world: a root directory, a HOME inside it, and the environment Ansible runs in."""
 
@@ -157,15 +175,22 @@ class SimulatedWorld(AnsibleHarness):
         self.update(change)
 
 
-# The wrapper every real eksctl runs through: it logs its arguments (one line a call, written at once so
-# calls side by side never interleave, fields split by the unit separator) and then becomes eksctl, so
-# the tier counts eksctl processes as the simulator does.
+# The wrapper every real eksctl runs through: it runs eksctl, passes its output and exit code on, and logs its
+# arguments (one line a call, written at once so calls side by side never interleave, fields split by the unit
+# separator), so the tier counts eksctl processes as the simulator does. A call that failed for the transient reason
+# above is logged with a leading "transient" field: the collection retried it, and the counts leave it out.
 WRAPPER = """#!/bin/sh
 separator=$(printf '\\037')
+errors=$(mktemp)
+%(binary)s "$@" 2>"$errors"
+rc=$?
+cat "$errors" >&2
 line=""
+if grep -q '%(transient)s' "$errors"; then line="transient$separator"; fi
+rm -f "$errors"
 for argument in "$@"; do line="$line$argument$separator"; done
 printf '%%s\\n' "$line" >> "$EKSCTL_CALL_LOG"
-exec %s "$@"
+exit $rc
 """
 
 
@@ -180,7 +205,7 @@ class EmulatedWorld(AnsibleHarness):
         bin_dir = os.path.join(root, "bin")
         os.makedirs(bin_dir)
         with open(os.path.join(bin_dir, "eksctl"), "w", encoding="utf-8") as handle:
-            handle.write(WRAPPER % binary)
+            handle.write(WRAPPER % {"binary": binary, "transient": TRANSIENT})
         os.chmod(os.path.join(bin_dir, "eksctl"), 0o755)
         environment = aws.env(region=None)
         environment = {key: value for key, value in environment.items() if key.startswith("AWS_") or key == "KUBECONFIG"}
@@ -204,7 +229,8 @@ class EmulatedWorld(AnsibleHarness):
         if not os.path.exists(self.call_log):
             return []
         with open(self.call_log, encoding="utf-8") as handle:
-            return [{"argv": line.rstrip("\n").split("\x1f")[:-1]} for line in handle if line.strip()]
+            fields = [line.rstrip("\n").split("\x1f")[:-1] for line in handle if line.strip()]
+        return [{"argv": argv} for argv in fields if argv[:1] != ["transient"]]
 
     def reset_calls(self) -> None:
         if os.path.exists(self.call_log):

@@ -348,3 +348,39 @@ def test_all_regions_with_a_region_does_not_retry_a_region_error():
     with pytest.raises(errors.RegionError):
         made.cluster_info(all_regions=True)
     assert len(fake.calls) == 1
+
+
+SKIPPED_STDERR = ('2026-05-01 10:00:00 [\u2716]  error creating provider in "ap-east-1" region: checking AWS STS access \u2013 cannot get '
+                  "role ARN for current session: operation error STS: GetCallerIdentity, https response error StatusCode: 200, RequestID: x, "
+                  "deserialization failed, failed to decode response body, read tcp 127.0.0.1:1->127.0.0.1:2: use of closed network connection\n")
+DENIED_STDERR = ('2026-05-01 10:00:00 [\u2716]  error creating provider in "me-south-1" region: checking AWS STS access \u2013 cannot get '
+                 "role ARN for current session: operation error STS: GetCallerIdentity, https response error StatusCode: 403, RequestID: y, "
+                 "api error AccessDenied: explicit deny in a service control policy\n")
+
+
+def test_all_regions_retries_a_region_skipped_for_a_transient_reason():
+    fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [
+        (0, contract.CLUSTER_LIST, SKIPPED_STDERR), (0, contract.CLUSTER_LIST, "")]})
+    made, clock = provider(fake)
+    assert made.cluster_info(all_regions=True)
+    assert len(fake.calls) == 2 and len(clock.sleeps) == 1
+    assert made.client.warnings == []
+
+
+def test_all_regions_warns_about_a_region_it_cannot_read():
+    fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [(0, contract.CLUSTER_LIST, DENIED_STDERR)]})
+    made, _clock = provider(fake)
+    assert made.cluster_info(all_regions=True)
+    assert len(fake.calls) == 1
+    (warning,) = made.client.warnings
+    assert "region me-south-1" in warning and "clusters are missing" in warning and "AccessDenied" in warning
+
+
+def test_a_broken_connection_is_retried_like_throttling():
+    broken = ("Error: could not create cluster provider from options: checking AWS STS access \u2013 cannot get role ARN for current "
+              "session: operation error STS: GetCallerIdentity, https response error StatusCode: 200, RequestID: x, deserialization failed, "
+              "failed to decode response body, read tcp 127.0.0.1:1->127.0.0.1:2: use of closed network connection\n")
+    fake = FakeEksctl({READ: [(1, "", broken), RUNNING]})
+    made, clock = provider(fake)
+    result = apply(made, names=["ng-1"], sizes={"desired_size": 3})
+    assert result["changed"] is False and len(fake.calls) == 2 and len(clock.sleeps) == 1
