@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""eksctl outputs exactly as the project's eksctl contract (eksctl 0.231.0) shows them.
+"""eksctl outputs exactly as the project's eksctl contract shows them and eksctl 0.230.0 prints them.
 
 JSON documents carry no trailing newline, as eksctl's JSON printer writes none.
 """
@@ -121,7 +121,7 @@ IN_USE_STDERR = ('Error: failed to scale nodegroup "ng-1" for cluster "demo", er
 UNAVAILABLE_STDERR = 'Error: cannot perform Kubernetes API operations on cluster "C" in "eu-north-1" region due to status "CREATING"\n'
 WARNING_THEN_ERROR_STDERR = ("2026-05-01 10:00:00 [!]  retryable error (Throttling) from cloudformation/DescribeStacks - will retry after delay\n"
                              + CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)
-GET_LOG_ON_STDERR = "2026-05-01 10:00:00 [\u2139]  eksctl version 0.231.0\n"
+GET_LOG_ON_STDERR = "2026-05-01 10:00:00 [\u2139]  eksctl version 0.230.0\n"
 
 # Contract section 8: what the second reading of eksctl's source found (texts as the real binary prints them).
 NOT_EKS_STDERR = ("Error: cannot perform this operation on a non-EKS cluster; please follow the documentation for "
@@ -133,4 +133,4 @@ SCALE_STDOUT = (
     "2026-05-01 10:00:01 [\u2139]  initiated scaling of nodegroup\n"
     "2026-05-01 10:00:01 [\u2139]  to see the status of the scaling run `eksctl get nodegroup --cluster demo --region eu-north-1 --name ng-1`\n"
 )
-VERSION_JSON = '{"Version":"0.231.0","PreReleaseID":"","Metadata":{"BuildDate":"2026-08-21T10:14:27Z","GitCommit":"99984adb"}}\n'
+VERSION_JSON = '{"Version":"0.230.0","PreReleaseID":"","Metadata":{"BuildDate":"2026-08-13T23:20:02Z","GitCommit":"6ee3b76"}}\n'
