@@ -16,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-from typing import Iterator
 
 import pytest
 
