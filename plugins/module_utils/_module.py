@@ -88,7 +88,11 @@ def run_module(module: AnsibleModule, action: t.Callable[[], dict[str, t.Any]]) 
     try:
         result = action()
     except EksctlError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
+        details = dict(exc.details)
+        # Warnings go through module.warn: fail_json(warnings=...) is deprecated in ansible-core.
+        for warning in details.pop("warnings", None) or []:
+            module.warn(warning)
+        module.fail_json(msg=exc.msg, **details)
     for warning in result.pop("warnings", []):
         module.warn(warning)
     module.exit_json(**result)

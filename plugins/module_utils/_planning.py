@@ -108,22 +108,22 @@ def validate_sizes(sizes: dict[str, int | None], *, option_prefix: str = "") -> 
     return given
 
 
-def validate_restore_capacity(value: t.Any) -> dict[str, Capacity]:
+def validate_restore_capacity(value: t.Any, *, option: str = "restore_capacity") -> dict[str, Capacity]:
     """``restore_capacity`` must map nodegroup names to complete, consistent size triples."""
     if not isinstance(value, dict):
-        raise InvalidRequest("restore_capacity must be a dictionary of nodegroup name to {desired_size, min_size, max_size}")
+        raise InvalidRequest("%s must be a dictionary of nodegroup name to {desired_size, min_size, max_size}" % option)
     restored = {}
     for name, entry in value.items():
-        validate_name(name, option="restore_capacity key", kind="nodegroup")
-        prefix = "restore_capacity[%s]." % name
+        validate_name(name, option="%s key" % option, kind="nodegroup")
+        prefix = "%s[%s]." % (option, name)
         if not isinstance(entry, dict):
-            raise InvalidRequest("restore_capacity[%s] must be a dictionary with desired_size, min_size and max_size" % name)
+            raise InvalidRequest("%s[%s] must be a dictionary with desired_size, min_size and max_size" % (option, name))
         unknown = sorted(set(entry) - set(SIZE_OPTIONS))
         missing = [key for key in SIZE_OPTIONS if entry.get(key) is None]
         if unknown:
-            raise InvalidRequest("restore_capacity[%s] has unknown keys: %s" % (name, ", ".join(unknown)))
+            raise InvalidRequest("%s[%s] has unknown keys: %s" % (option, name, ", ".join(unknown)))
         if missing:
-            raise InvalidRequest("restore_capacity[%s] lacks %s" % (name, ", ".join(missing)))
+            raise InvalidRequest("%s[%s] lacks %s" % (option, name, ", ".join(missing)))
         sizes = validate_sizes({key: entry[key] for key in SIZE_OPTIONS}, option_prefix=prefix)
         restored[name] = Capacity(sizes["desired_size"], sizes["min_size"], sizes["max_size"])
     return restored

@@ -116,7 +116,8 @@ def test_start_restores_from_file_and_removes_it(tmp_path):
     assert [n["action"] for n in result["nodegroups"]] == ["restored", "restored"]
     assert len(fake.calls) == 3
     assert not (tmp_path / "snap.json").exists()
-    assert result["ansible_facts"] == {"eks_capacity_snapshots": {"eu-north-1/demo": {}}}
+    # Every nodegroup restored: the cluster's key is gone from the fact.
+    assert result["ansible_facts"] == {"eks_capacity_snapshots": {}}
 
 
 def test_restore_capacity_wins_over_file(tmp_path):
@@ -262,3 +263,93 @@ def test_cluster_info_details_for_all_regions_reads_each_in_its_region():
     made, _clock = provider(fake, region=None)
     (cluster,) = made.cluster_info(all_regions=True, details=True)
     assert (cluster["name"], cluster["region"], cluster["owned"], cluster["status_summary"]["phase"]) == ("a", "us-east-1", False, "empty")
+
+
+THREE_STOPPED = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 0, 0, 5),
+                                ("ng-2", "managed", "ACTIVE", 0, 0, 3))
+RECORDED = {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
+OTHER = {"us-east-1/other": {"x": Capacity(1, 0, 2)}}
+
+
+def as_dicts(recording):
+    return {name: capacity.as_dict() for name, capacity in recording.items()}
+
+
+def test_region_from_the_profile_keys_stop_and_start_alike(tmp_path):
+    """No region option: the stop records under the ARN's region, and the start given the whole fact finds it there."""
+    describe = ("get", "cluster", "--name=demo", "--output=json")
+    read = ("get", "nodegroup", "--cluster=demo", "--output=json")
+    fake = FakeEksctl({describe: [contract.CLUSTER_DESCRIPTION], read: [THREE_STOPPED]})
+    for name, capacity in RECORDED.items():
+        fake.add(("scale", "nodegroup", "--cluster=demo", "--name=%s" % name, "--nodes=%d" % capacity.desired_size,
+                  "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size), contract.SCALE_STDOUT)
+    made, _clock = provider(fake, region=None)
+    # A fresh HOME (no file): only the fact carries the recording, keyed as the stop keyed it.
+    fact = {"eu-north-1/demo": RECORDED}
+    result = apply(made, store=SnapshotStore(str(tmp_path / "fresh.json")), state="started", snapshots=fact)
+    assert result["capacity_snapshot_key"] == "eu-north-1/demo"
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
+    assert result["eks_capacity_snapshots"] == {}
+
+
+def test_subset_start_spends_only_its_nodegroups(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("eu-north-1/demo", RECORDED)
+    fake = FakeEksctl({READ: [THREE_STOPPED]})
+    fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=store, state="started", names=["ng-1"], snapshots=dict(OTHER, **{"eu-north-1/demo": RECORDED}))
+    left = {"ng-self": RECORDED["ng-self"], "ng-2": RECORDED["ng-2"]}
+    assert result["eks_capacity_snapshots"] == {"eu-north-1/demo": as_dicts(left), "us-east-1/other": as_dicts(OTHER["us-east-1/other"])}
+    assert result["ansible_facts"]["eks_capacity_snapshots"] == result["eks_capacity_snapshots"]
+    assert store.load("eu-north-1/demo") == left
+
+
+def test_subset_stop_keeps_the_other_recordings(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    running_ng1 = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 3, 2, 5))
+    fake = FakeEksctl({READ: [running_ng1]})
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    fact = {"eu-north-1/demo": {"ng-self": Capacity(2, 1, 4)}}
+    result = apply(made, store=store, state="stopped", names=["ng-1"], snapshots=fact)
+    both = {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}, "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
+    assert result["eks_capacity_snapshots"] == {"eu-north-1/demo": both}
+    assert as_dicts(store.load("eu-north-1/demo")) == both
+
+
+def test_deleted_nodegroup_is_warned_about_and_the_others_start(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("eu-north-1/demo", dict(RECORDED, **{"ng-gone": Capacity(4, 1, 6)}))
+    fake = FakeEksctl({READ: [THREE_STOPPED]})
+    for name, capacity in RECORDED.items():
+        fake.add(scale(name, "--nodes=%d" % capacity.desired_size, "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size),
+                 contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=store, state="started")
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
+    assert any("ng-gone" in warning for warning in result["warnings"])
+    assert result["eks_capacity_snapshots"] == {} and not (tmp_path / "snap.json").exists()
+
+
+def test_corrupt_file_with_restore_capacity_starts_and_only_warns(tmp_path):
+    path = tmp_path / "snap.json"
+    path.write_text("{corrupt")
+    fake = FakeEksctl({READ: [THREE_STOPPED]})
+    for name, capacity in RECORDED.items():
+        fake.add(scale(name, "--nodes=%d" % capacity.desired_size, "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size),
+                 contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=SnapshotStore(str(path)), state="started", restore=dict(RECORDED))
+    assert result["changed"] is True
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
+    assert any("cannot read the capacity snapshot" in warning for warning in result["warnings"])
+    assert path.read_text() == "{corrupt"
+
+
+def test_check_mode_stop_creates_no_directory_and_no_lock(tmp_path):
+    fake = FakeEksctl({READ: [RUNNING]})
+    made, _clock = provider(fake, check_mode=True)
+    apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="stopped")
+    apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="started")
+    assert not (tmp_path / "new").exists()

@@ -86,11 +86,22 @@ def test_unknown_nodegroup_lists_existing_after_one_read_and_no_write(monkeypatc
     assert [call["argv"][1] for call in fake.calls] == ["get"]
 
 
-def test_restore_capacity_for_missing_nodegroup_fails_after_one_read(monkeypatch, eksctl):
-    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING]})
-    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main,
-                                base(eksctl, state="started", restore_capacity={"ng-gone": {"desired_size": 1, "min_size": 1, "max_size": 2}}), fake)
-    assert failed and "ng-gone" in result["msg"] and len(fake.calls) == 1
+def test_restore_capacity_for_missing_nodegroup_warns_and_starts_the_others(monkeypatch, eksctl):
+    stopped = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 0, 0, 5))
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [stopped]})
+    fake.add(("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5", "--region=eu-north-1"),
+             contract.SCALE_STDOUT)
+    fake.add(("scale", "nodegroup", "--cluster=demo", "--name=ng-self", "--nodes=2", "--nodes-min=1", "--nodes-max=4", "--region=eu-north-1"),
+             contract.SCALE_STDOUT)
+    warnings = []
+    monkeypatch.setattr(eks_nodegroup_scale.AnsibleModule, "warn", lambda self, warning: warnings.append(warning))
+    restore = {"ng-gone": {"desired_size": 1, "min_size": 1, "max_size": 2}, "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
+               "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, state="started", restore_capacity=restore), fake)
+    assert not failed, result
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored"]
+    assert any("ng-gone" in warning and "no longer exist" in warning for warning in warnings)
+    assert result["eks_capacity_snapshots"] == {}
 
 
 def test_eksctl_failure_gives_one_line_with_cmd_rc_stderr(monkeypatch, eksctl):
