@@ -18,6 +18,8 @@ description:
     by status phase (C(eks_phase_running), C(eks_phase_stopped), ...).
   - The inventory source file name must end with C(eks_clusters.yml) or C(eks_clusters.yaml).
   - eksctl reads AWS credentials from the environment (as AWX's inventory sources provide them) or from O(profile).
+  - By default (O(strict=true)) the inventory fails, naming every region and cluster that could not be read, so a fleet job never
+    runs on part of the fleet without saying so.
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -44,6 +46,16 @@ options:
     type: list
     elements: str
     default: []
+  strict:
+    description:
+      - V(true) fails the inventory when any region cannot be listed or any cluster's nodegroups cannot be read (for example
+        C(AccessDenied) or an expired session token), naming each, and, as in C(constructed), when a O(compose), O(groups) or
+        O(keyed_groups) expression fails.
+      - V(false) keeps every cluster that could be read, and reports the rest in one warning; an unreadable cluster still becomes a host,
+        in the groups C(eks_clusters) and C(eks_unreadable), with its error in C(eks_cluster_error), so a stop or start on it fails loudly.
+        A region that cannot be listed is named in the warning.
+    type: bool
+    default: true
   phase_groups:
     description:
       - Read each cluster's nodegroups (one eksctl call per cluster, side by side) to set C(eks_cluster_phase) and group hosts by phase.
@@ -126,22 +138,39 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return EksctlClient(SubprocessRunner(), resolve_binary(self.get_option("eksctl_path"), on_path), region=region,
                             profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"))
 
-    def _read(self) -> list[dict]:
+    def _read(self) -> tuple[list[dict], list[str]]:
+        """The clusters, and one line per region or cluster that could not be read."""
         regions = self.get_option("regions")
         for region in regions:
             validate_region(region, option="regions[]")
         workers = max(1, self.get_option("parallelism"))
+        problems: list[str] = []
         if regions:
-            listings = run_parallel([self._client(region).list_clusters for region in regions], workers)
-            clusters = [cluster for listing in listings for cluster in listing]
+            listings = run_parallel([functools.partial(self._list, region) for region in regions], workers)
         else:
-            clusters = self._client(None).list_clusters(all_regions=True)
+            listings = [self._list(None)]
+        clusters = []
+        for region, listing in zip(regions or ["all regions"], listings):
+            if isinstance(listing, EksctlError):
+                problems.append("cannot list the clusters of %s: %s" % (region, listing.msg))
+            else:
+                clusters.extend(listing)
         clusters = [cluster for cluster in clusters if self._wanted(cluster["name"])]
         if self.get_option("phase_groups"):
             summaries = run_parallel([functools.partial(self._summary, cluster) for cluster in clusters], workers)
             for cluster, summary in zip(clusters, summaries):
-                cluster["status_summary"] = summary
-        return clusters
+                if isinstance(summary, EksctlError):
+                    cluster["error"] = summary.msg
+                    problems.append("cannot read cluster %s in %s: %s" % (cluster["name"], cluster["region"], summary.msg))
+                else:
+                    cluster["status_summary"] = summary
+        return clusters, problems
+
+    def _list(self, region: str | None) -> list[dict] | EksctlError:
+        try:
+            return self._client(region).list_clusters(all_regions=region is None)
+        except EksctlError as exc:
+            return exc
 
     def _wanted(self, name: str) -> bool:
         include = self.get_option("include")
@@ -149,11 +178,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return False
         return not any(fnmatch.fnmatchcase(name, pattern) for pattern in self.get_option("exclude"))
 
-    def _summary(self, cluster: dict) -> dict:
+    def _summary(self, cluster: dict) -> dict | EksctlError:
         try:
             nodegroups = self._client(cluster["region"]).list_nodegroups(cluster["name"])
         except ClusterUnavailable as exc:
             return summarize_status([], unavailable_cluster_status(exc.details.get("stderr", "")))
+        except EksctlError as exc:
+            return exc
         return summarize_status(nodegroups)
 
     def _populate(self, clusters: list[dict]) -> None:
@@ -175,6 +206,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 variables["eks_cluster_phase"] = cluster["status_summary"]["phase"]
                 variables["eks_cluster_status_summary"] = cluster["status_summary"]
                 groups.append(group_name("eks_phase", cluster["status_summary"]["phase"]))
+            if "error" in cluster:
+                variables["eks_cluster_error"] = cluster["error"]
+                groups.append("eks_unreadable")
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
             for group in groups:
@@ -198,9 +232,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 update_cache = True
         if clusters is None:
             try:
-                clusters = self._read()
+                clusters, problems = self._read()
             except EksctlError as exc:
                 raise AnsibleParserError("eks_clusters inventory %s: %s" % (path, exc.msg)) from None
+            if problems and self.get_option("strict"):
+                raise AnsibleParserError("eks_clusters inventory %s: %d unreadable (set strict: false to go on without them): %s"
+                                         % (path, len(problems), "; ".join(problems)))
+            if problems:
+                self.display.warning("eks_clusters inventory %s: going on without what could not be read (strict: false): %s"
+                                     % (path, "; ".join(problems)))
         if update_cache:
             self._cache[cache_key] = clusters
         self._populate(clusters)
