@@ -23,9 +23,13 @@ SIZE_OPTIONS = ("desired_size", "min_size", "max_size")
 # EKS: a cluster name is 1-100 characters, a nodegroup name 1-63; both start with a letter or
 # digit and continue with letters, digits, hyphens and underscores. Refusing anything else up
 # front also guarantees that no name can be read by eksctl as a flag or by anything as shell.
-NAME_PATTERN = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]*$")
+NAME_PATTERN = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
 NAME_LIMITS = {"cluster": 100, "nodegroup": 63}
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+# Matched whole (fullmatch: "$" would accept a trailing newline) and in ASCII ("\d" would accept any Unicode digit).
+REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+REGION_LIMIT = 32
+# EKS and Auto Scaling take sizes as 32-bit integers.
+SIZE_LIMIT = 2 ** 31 - 1
 
 ACTION_SCALED = "scaled"
 ACTION_UNCHANGED = "unchanged"
@@ -76,15 +80,16 @@ def validate_name(value: t.Any, *, option: str, kind: str) -> str:
         raise InvalidRequest("%s must be a non-empty %s name" % (option, kind))
     if len(value) > limit:
         raise InvalidRequest("%s must be at most %d characters long, got %d" % (option, limit, len(value)))
-    if not NAME_PATTERN.match(value):
+    if not NAME_PATTERN.fullmatch(value):
         raise InvalidRequest("%s=%r is not a valid EKS %s name: use letters, digits, '-' and '_', starting with a letter or digit"
                              % (option, value, kind))
     return value
 
 
 def validate_region(value: t.Any, *, option: str = "region") -> str:
-    if not isinstance(value, str) or not REGION_PATTERN.match(value):
-        raise InvalidRequest("%s=%r is not an AWS region name (for example eu-north-1)" % (option, value))
+    if not isinstance(value, str) or len(value) > REGION_LIMIT or not REGION_PATTERN.fullmatch(value):
+        shown = value if not isinstance(value, str) or len(value) <= REGION_LIMIT else value[:REGION_LIMIT] + "..."
+        raise InvalidRequest("%s=%r is not an AWS region name (for example eu-north-1)" % (option, shown))
     return value
 
 
@@ -96,6 +101,8 @@ def validate_sizes(sizes: dict[str, int | None], *, option_prefix: str = "") -> 
             raise InvalidRequest("%s%s must be an integer, got %r" % (option_prefix, key, value))
         if value < 0:
             raise InvalidRequest("%s%s must be 0 or greater, got %d" % (option_prefix, key, value))
+        if value > SIZE_LIMIT:
+            raise InvalidRequest("%s%s must be at most %d, got a larger number" % (option_prefix, key, SIZE_LIMIT))
     desired, minimum, maximum = (given.get(key) for key in SIZE_OPTIONS)
     if maximum is not None and maximum < 1:
         raise InvalidRequest("%smax_size must be at least 1 (EKS rejects a maximum of 0); to stop nodegroups use state=stopped" % option_prefix)

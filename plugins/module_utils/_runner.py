@@ -72,8 +72,10 @@ class ModuleRunner:
             timer.start()
 
         try:
+            # expand_user_and_vars=False: argv carries user strings ("$HOME", "~") that must reach eksctl as they are.
             rc, stdout, stderr = self.module.run_command(
-                argv, environ_update=dict(C_LOCALE, **env), before_communicate_callback=arm, handle_exceptions=False)
+                argv, environ_update=dict(C_LOCALE, **env), before_communicate_callback=arm, handle_exceptions=False,
+                expand_user_and_vars=False)
         except OSError as exc:
             raise EksctlNotFound("cannot execute eksctl at %s: %s" % (argv[0], exc.strerror or exc), cmd=list(argv)) from None
         finally:

@@ -294,7 +294,13 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import InvalidRequest
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, build_client, build_provider, run_module
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import (
+    argument_spec,
+    build_client,
+    build_provider,
+    check_range,
+    run_module,
+)
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import (
     SIZE_OPTIONS,
     validate_name,
@@ -328,8 +334,10 @@ def check_request(params: dict) -> dict:
         raise InvalidRequest("capacity_snapshots can only be used with state=stopped or state=started")
     if params["wait_timeout"] < 0:
         raise InvalidRequest("wait_timeout must be 0 or greater")
+    check_range(params, "wait_timeout", 0, 7 * 86400)
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")
+    check_range(params, "wait_sleep", 0, 3600)
     snapshot_path = params["snapshot_path"]
     if os.path.isdir(snapshot_path):
         raise InvalidRequest("snapshot_path=%s is a directory; give a file path" % snapshot_path)

@@ -39,6 +39,7 @@ def run_module(monkeypatch, main, args, fake, check_mode=False, diff=False):
 
     def run_command(self, argv, environ_update=None, before_communicate_callback=None, handle_exceptions=True, **kwargs):
         assert not kwargs.get("use_unsafe_shell"), "eksctl must never run through a shell"
+        assert kwargs.get("expand_user_and_vars") is False, "argv must reach eksctl unexpanded ($HOME, ~)"
         assert isinstance(argv, list)
         env = dict(environ_update or {})
         for name, value in C_LOCALE.items():
