@@ -102,6 +102,7 @@ keyed_groups:
 
 import fnmatch
 import functools
+import os
 import re
 import shutil
 import sys
@@ -110,12 +111,23 @@ import typing as t
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EksctlClient, resolve_binary
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, resolve_binary
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import ClusterUnavailable, EksctlError, EksctlNotFound
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._parsing import unavailable_cluster_status
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import summarize_status, validate_region
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
+
+
+def first_set(*names: str) -> str | None:
+    return next((os.environ[name] for name in names if os.environ.get(name)), None)
+
+
+def environment_credentials() -> Credentials:
+    """The credentials eksctl will find in the environment, as the modules read them: the client redacts them from every
+    message, and hands AWX's AWS_SECURITY_TOKEN to eksctl as AWS_SESSION_TOKEN."""
+    return Credentials(first_set("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"), first_set("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"),
+                       first_set("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"))
 
 
 def group_name(prefix: str, value: str) -> str:
@@ -136,7 +148,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return found
 
         return EksctlClient(SubprocessRunner(), resolve_binary(self.get_option("eksctl_path"), on_path), region=region,
-                            profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"))
+                            profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"),
+                            credentials=environment_credentials())
 
     def _read(self) -> tuple[list[dict], list[str]]:
         """The clusters, and one line per region or cluster that could not be read."""

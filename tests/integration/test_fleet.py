@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 import eksctl_simulator
 
 FLEET_INVENTORY = """---
@@ -172,3 +174,26 @@ def test_fleet_summary_counts_and_nodes(sim):
     assert "4 cluster(s): 4 stopped, 0 unchanged, 0 failed; desired nodes %d before, 0 after" % before in completed.stdout
     _results, completed = fleet_run(sim, "eks_tools.eksctl.stop", inventory)
     assert "4 cluster(s): 0 stopped, 4 unchanged, 0 failed; desired nodes 0 before, 0 after" in completed.stdout
+
+
+SECRET_KEY = "iNvEnToRySeCrEt/0123456789abcdefEXAMPLE"
+SESSION_TOKEN = "FwoGZXIvYXdzEINVENTORYSESSIONTOKEN0123456789"
+ECHOING_ERROR = ("operation error STS: GetCallerIdentity, failed to sign request: credentials AKIAINVENTORYTEST001 / %s / %s were rejected"
+                 % (SECRET_KEY, SESSION_TOKEN))
+
+
+@pytest.mark.parametrize("verbosity", [[], ["-vvvv"]])
+def test_inventory_never_prints_credentials_an_error_echoes(sim, verbosity):
+    add_fleet(sim, count=2)
+    inventory = write_inventory(sim)
+    credentials = {"AWS_ACCESS_KEY_ID": "AKIAINVENTORYTEST001", "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_SECURITY_TOKEN": SESSION_TOKEN}
+    sim.fault("fail", command="get cluster", match="--region=us-east-1", count=1, message=ECHOING_ERROR)
+    sim.fault("fail", command="get nodegroup", match="--cluster=dev-00", count=1, message=ECHOING_ERROR)
+    completed = sim.run([os.path.join(os.path.dirname(sim.env["ANSIBLE_PYTHON_INTERPRETER"]), "ansible-inventory"), "-i", inventory,
+                         "--list"] + verbosity, env=credentials)
+    assert "were rejected" in completed.stderr
+    sim.fault("fail", command="get nodegroup", match="--cluster=dev-00", count=1, message=ECHOING_ERROR)
+    _results, played = sim.playbook("eks_tools.eksctl.stop", "-i", inventory, *verbosity, env=credentials, check=False)
+    for text in (completed.stdout, completed.stderr, played.stdout, played.stderr):
+        assert SECRET_KEY not in text and SESSION_TOKEN not in text
+    assert played.returncode != 0
