@@ -18,6 +18,9 @@ description:
     by status phase (C(eks_phase_running), C(eks_phase_stopped), ...).
   - The inventory source file name must end with C(eks_clusters.yml) or C(eks_clusters.yaml).
   - eksctl reads AWS credentials from the environment (as AWX's inventory sources provide them) or from O(profile).
+  - Every value taken from eksctl's output is marked unsafe, so it is never templated, on every supported ansible-core. A cluster
+    whose name or region EKS could not have (eksctl's output is not trusted to be well-formed) is not made a host; it is reported
+    like an unreadable cluster.
   - By default (O(strict=true)) the inventory fails, naming every region and cluster that could not be read, so a fleet job never
     runs on part of the fleet without saying so.
 extends_documentation_fragment:
@@ -110,11 +113,12 @@ import typing as t
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, resolve_binary
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import ClusterUnavailable, EksctlError, EksctlNotFound
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._parsing import unavailable_cluster_status
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import summarize_status, validate_region
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import summarize_status, validate_name, validate_region
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
 
@@ -168,7 +172,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 problems.append("cannot list the clusters of %s: %s" % (region, listing.msg))
             else:
                 clusters.extend(listing)
-        clusters = [cluster for cluster in clusters if self._wanted(cluster["name"])]
+        clusters = [cluster for cluster in clusters if self._valid(cluster, problems) and self._wanted(cluster["name"])]
         if self.get_option("phase_groups"):
             summaries = run_parallel([functools.partial(self._summary, cluster) for cluster in clusters], workers)
             for cluster, summary in zip(clusters, summaries):
@@ -184,6 +188,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return self._client(region).list_clusters(all_regions=region is None)
         except EksctlError as exc:
             return exc
+
+    @staticmethod
+    def _valid(cluster: dict, problems: list[str]) -> bool:
+        """A name or region EKS could not have is not made a host: eksctl's output is not trusted to be well-formed."""
+        try:
+            validate_name(cluster["name"], option="cluster name", kind="cluster")
+            validate_region(cluster["region"], option="cluster region")
+        except EksctlError as exc:
+            problems.append("eksctl reported a cluster that cannot be one: %s" % exc.msg)
+            return False
+        return True
 
     def _wanted(self, name: str) -> bool:
         include = self.get_option("include")
@@ -222,6 +237,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if "error" in cluster:
                 variables["eks_cluster_error"] = cluster["error"]
                 groups.append("eks_unreadable")
+            # Everything here came from eksctl's output: unsafe, so it is never templated (ansible-core 2.17/2.18 would).
+            variables = {name: value if name in ("ansible_connection", "ansible_python_interpreter") else wrap_var(value)
+                         for name, value in variables.items()}
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
             for group in groups:

@@ -197,3 +197,19 @@ def test_inventory_never_prints_credentials_an_error_echoes(sim, verbosity):
     for text in (completed.stdout, completed.stderr, played.stdout, played.stderr):
         assert SECRET_KEY not in text and SESSION_TOKEN not in text
     assert played.returncode != 0
+
+
+def test_a_cluster_name_that_is_a_template_is_never_run(sim):
+    add_fleet(sim, count=2)
+    marker = os.path.join(sim.root, "injected")
+    injected = "dev-{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker
+    sim.update(lambda state: state["clusters"].append(eksctl_simulator.new_cluster(injected, "eu-north-1", [])))
+    inventory = write_inventory(sim)
+    _results, completed = fleet_run(sim, "eks_tools.eksctl.stop", inventory)
+    assert completed.returncode != 0 and "cannot be one" in completed.stdout + completed.stderr
+    with open(inventory, "a", encoding="utf-8") as handle:
+        handle.write("strict: false\n")
+    for playbook in ("eks_tools.eksctl.stop", "eks_tools.eksctl.report", "eks_tools.eksctl.start"):
+        _results, completed = fleet_run(sim, playbook, inventory)
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert not os.path.exists(marker)
