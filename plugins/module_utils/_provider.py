@@ -187,8 +187,11 @@ class CapacityProvider:
             self._set_recording(result, snapshots, key, recorded, recorded)
         if result["changed"] and not self.check_mode:
             self._write_all(cluster, steps, result)
+            written = [step for step in steps if step.changed]
             if wait:
-                self._wait_until_settled(cluster, [step for step in steps if step.changed], deadline, result)
+                self._wait_until_settled(cluster, written, deadline, result)
+            else:
+                self._verify(cluster, written, {ng["name"]: ng for ng in self.client.list_nodegroups(cluster)}, result)
         if state == "started":
             self._forget_restored(steps, recorded, nodegroups, store, key, whole_cluster=not names, result=result, snapshots=snapshots)
         return self._with_facts(result, state)
@@ -322,11 +325,33 @@ class CapacityProvider:
             raise errors.WaitTimeout("Timed out after wait_timeout=%gs waiting for %s" % (self.wait_timeout, what))
         self.sleep(self.wait_sleep)
 
+    @staticmethod
+    def _verify(cluster: str, steps: list[Step], current: dict[str, dict[str, t.Any]], result: dict[str, t.Any]) -> None:
+        """Don't trust exit 0: a nodegroup eksctl reported scaled that reads back ready at its old sizes was not scaled."""
+        outcomes = {outcome["name"]: outcome for outcome in result["nodegroups"]}
+        unapplied = []
+        for step in steps:
+            nodegroup = current.get(step.name)
+            if nodegroup is None or nodegroup_is_busy(nodegroup["status"]):
+                continue  # gone (reported by the wait) or still updating: not a sign that the write was lost
+            now = capacity_of(nodegroup)
+            if now != step.after and now == step.before:
+                unapplied.append(step.name)
+                outcomes[step.name].update(changed=False, action="failed", after=now.as_dict(),
+                                           error="eksctl reported the scale as done, but the sizes read back unchanged")
+        if unapplied:
+            result["changed"] = any(outcome["changed"] for outcome in result["nodegroups"])
+            raise errors.OperationFailed(
+                "eksctl reported scaling nodegroup(s) %s of cluster %r as done, but reading them back shows the old sizes; "
+                "see nodegroups[] for each one's state" % (", ".join(unapplied), cluster), **result)
+
     def _wait_until_settled(self, cluster: str, steps: list[Step], deadline: float, result: dict[str, t.Any]) -> None:
-        """Poll with one ``get nodegroup`` per interval until every changed nodegroup is ready at its new sizes."""
+        """Poll with one ``get nodegroup`` per interval until every changed nodegroup is ready at its new sizes.
+        Every poll also verifies the writes (see ``_verify``)."""
         targets = {step.name: step.after for step in steps}
         while True:
             current = {ng["name"]: ng for ng in self.client.list_nodegroups(cluster)}
+            self._verify(cluster, steps, current, result)
             pending = []
             for name, target in targets.items():
                 nodegroup = current.get(name)

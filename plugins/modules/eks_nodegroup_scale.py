@@ -27,6 +27,8 @@ description:
     the nodegroups it started; a recorded nodegroup that no longer exists is reported in a warning, the others are started.
   - Managed and self-managed nodegroups both work. Writes to several nodegroups run side by side (O(parallelism)).
   - A nodegroup that is C(UPDATING) is waited for (within O(wait_timeout)) before it is scaled, instead of failing on EKS's 409 answer.
+  - After the writes, the sizes are read back once (with O(wait=true), in the first poll). A nodegroup that eksctl reported scaled but
+    that reads back ready at its old sizes fails the task, marked V(failed) in RV(nodegroups).
 extends_documentation_fragment:
   - eks_tools.eksctl._eksctl
 attributes:
@@ -233,7 +235,8 @@ nodegroups:
     action:
       description:
         - V(scaled), V(unchanged), V(stopped), V(restored) or V(started_with_fallback).
-        - When the task fails part way, V(failed) for a nodegroup whose scale failed and V(not_attempted) for one that was not tried.
+        - When the task fails part way, V(failed) for a nodegroup whose scale failed (or that read back at its old sizes after eksctl
+          reported success) and V(not_attempted) for one that was not tried.
       type: str
       returned: always
       sample: stopped

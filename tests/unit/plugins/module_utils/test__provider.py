@@ -89,7 +89,8 @@ def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path)
     result = apply(made, store=store, state="stopped")
     expected = {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)}
     assert recorded_at_write == [expected, expected]
-    assert sorted(fake.argvs()[1:]) == sorted([list(scale("ng-self", "--nodes=0", "--nodes-min=0")), list(scale("ng-1", "--nodes=0", "--nodes-min=0"))])
+    assert sorted(fake.argvs()[1:3]) == sorted([list(scale("ng-self", "--nodes=0", "--nodes-min=0")), list(scale("ng-1", "--nodes=0", "--nodes-min=0"))])
+    assert fake.argvs()[3:] == [list(READ)]  # the sizes read back once after the writes
     assert [n["action"] for n in result["nodegroups"]] == ["stopped", "stopped"]
     assert result["capacity_snapshot"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
                                            "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
@@ -114,7 +115,7 @@ def test_start_restores_from_file_and_removes_it(tmp_path):
     made, _clock = provider(fake)
     result = apply(made, store=store, state="started")
     assert [n["action"] for n in result["nodegroups"]] == ["restored", "restored"]
-    assert len(fake.calls) == 3
+    assert len(fake.calls) == 4  # read, two writes, one read back
     assert not (tmp_path / "snap.json").exists()
     # Every nodegroup restored: the cluster's key is gone from the fact.
     assert result["ansible_facts"] == {"eks_capacity_snapshots": {}}
@@ -164,7 +165,7 @@ def test_busy_nodegroup_is_waited_for_before_scaling():
     made, clock = provider(fake)
     result = apply(made, names=["ng-1"], sizes={"desired_size": 4})
     assert result["changed"] is True
-    assert [argv[0] for argv in fake.argvs()] == ["get", "get", "get", "scale"]
+    assert [argv[0] for argv in fake.argvs()] == ["get", "get", "get", "scale", "get"]
     assert clock.sleeps == [5, 5]
 
 
@@ -183,7 +184,7 @@ def test_conflict_409_waits_then_retries_once():
     made, _clock = provider(fake)
     result = apply(made, names=["ng-1"], sizes={"desired_size": 4})
     assert result["changed"] is True
-    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "get", "get", "scale"]
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "get", "get", "scale", "get"]
 
 
 def test_wait_polls_once_per_interval_for_all_nodegroups():
@@ -353,3 +354,37 @@ def test_check_mode_stop_creates_no_directory_and_no_lock(tmp_path):
     apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="stopped")
     apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="started")
     assert not (tmp_path / "new").exists()
+
+
+def test_exit_0_without_a_change_fails_after_one_read_back(tmp_path):
+    """eksctl says the scale is done, but the sizes read back are the old ones: the task fails, naming the nodegroup."""
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    fake = FakeEksctl({READ: [RUNNING]}, apply_scales=False)
+    fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    with pytest.raises(errors.OperationFailed, match="read.* back.*old sizes") as raised:
+        apply(made, store=store, state="stopped")
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "scale", "get"]
+    details = raised.value.details
+    assert {ng["name"]: ng["action"] for ng in details["nodegroups"]} == {"ng-self": "failed", "ng-1": "failed"}
+    assert details["changed"] is False
+    # The recording made before the writes travels with the failure.
+    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+
+
+def test_exit_0_without_a_change_fails_in_the_first_wait_poll():
+    fake = FakeEksctl({READ: [RUNNING]}, apply_scales=False)
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, clock = provider(fake)
+    with pytest.raises(errors.OperationFailed, match="ng-1"):
+        apply(made, names=["ng-1"], sizes={"desired_size": 4}, wait=True)
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "get"] and clock.sleeps == []
+
+
+def test_a_nodegroup_still_updating_is_not_a_lost_write():
+    fake = FakeEksctl({READ: [RUNNING, nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 2, 1, 4),
+                                                       ("ng-1", "managed", "UPDATING", 3, 2, 5))]}, apply_scales=False)
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    assert apply(made, names=["ng-1"], sizes={"desired_size": 4})["changed"] is True

@@ -47,6 +47,7 @@ def test_scale_exact_argv_and_environment(monkeypatch, eksctl):
         {"argv": [eksctl, "get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"], "env": env, "timeout": None},
         {"argv": [eksctl, "scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=4", "--nodes-max=6", "--region=eu-north-1"],
          "env": env, "timeout": None},
+        {"argv": [eksctl, "get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"], "env": env, "timeout": None},
     ]
     assert result["changed"] is True
     assert result["commands"] == [fake.calls[1]["argv"]]
