@@ -232,3 +232,14 @@ def test_command_timeout_kills_what_a_wrapper_started(sim, how):
     with open(pidfile, encoding="utf-8") as handle:
         pid = int(handle.read())
     assert not process_alive(pid), "eksctl (pid %d) still runs after the timeout" % pid
+
+
+@pytest.mark.parametrize("verbosity", [[], ["-vvvv"]])
+def test_role_failure_output_holds_no_secret(sim, verbosity):
+    """The stop playbook (role, summary, final failure) with AWX-style credentials and an error that echoes them."""
+    echo = "operation error EKS: UpdateNodegroupConfig, rejected credentials %s %s %s" % (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)
+    sim.fault("fail", command="scale nodegroup", match="--name=ng-1", message=echo)
+    results, completed = sim.playbook("eks_tools.eksctl.stop", "-e", "cluster=demo", "-e", "region=eu-north-1", *verbosity,
+                                      env=dict(AWX_CREDENTIALS, ANSIBLE_SHOW_CUSTOM_STATS="true"), check=False)
+    assert completed.returncode != 0 and "rejected credentials" in completed.stdout
+    assert_no_secret(completed.stdout, completed.stderr, json.dumps(results))
