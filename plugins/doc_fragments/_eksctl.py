@@ -15,14 +15,17 @@ options:
   region:
     description:
       - The AWS region of the cluster, passed to eksctl as C(--region).
-      - If not set, the E(AWS_REGION) and then the E(AWS_DEFAULT_REGION) environment variables are used.
-        If none is set either, eksctl resolves the region from the selected profile.
+      - If not set, the E(AWS_REGION) and then the E(AWS_DEFAULT_REGION) environment variables are used; an empty variable counts
+        as unset, as it does for eksctl. If none is set either, eksctl resolves the region from the selected profile.
+      - At most 32 characters of ASCII letters, digits and hyphens, like V(eu-north-1).
     type: str
     aliases: [aws_region]
   profile:
     description:
       - The AWS profile to use, passed to eksctl as C(--profile).
       - An explicit profile takes precedence over static credentials in the environment.
+      - ASCII letters, digits and C(_.+@:/-), starting with a letter, digit or C(_), at most 128 characters; passed as it is
+        (no C($VAR) or C(~) expansion).
     type: str
     aliases: [aws_profile]
   access_key:
@@ -51,7 +54,8 @@ options:
     type: path
   command_timeout:
     description:
-      - Longest time in seconds one eksctl call may run. A call that runs longer is killed and the task fails, naming the command.
+      - Longest time in seconds one eksctl call may run, from V(1) to V(86400). A call that runs longer is killed and the task fails,
+        naming the command.
     type: int
     default: 300
   retries:

@@ -18,6 +18,11 @@ description:
     by status phase (C(eks_phase_running), C(eks_phase_stopped), ...).
   - The inventory source file name must end with C(eks_clusters.yml) or C(eks_clusters.yaml).
   - eksctl reads AWS credentials from the environment (as AWX's inventory sources provide them) or from O(profile).
+  - Every value taken from eksctl's output is marked unsafe, so it is never templated, on every supported ansible-core. A cluster
+    whose name or region EKS could not have (eksctl's output is not trusted to be well-formed) is not made a host; it is reported
+    like an unreadable cluster.
+  - By default (O(strict=true)) the inventory fails, naming every region and cluster that could not be read, so a fleet job never
+    runs on part of the fleet without saying so.
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -33,6 +38,8 @@ options:
       - When empty, every region is listed with one C(eksctl get cluster --all-regions) call. eksctl needs a region to start
         from even then; without E(AWS_REGION), E(AWS_DEFAULT_REGION) or a profile region the plugin starts from C(us-east-1)
         (the commercial partition). For another partition, list its regions here.
+      - eksctl skips a region it cannot read and still succeeds; the plugin retries a region skipped for a transient reason,
+        and reports every region still missing like a region that cannot be listed (see O(strict)).
     type: list
     elements: str
     default: []
@@ -46,6 +53,16 @@ options:
     type: list
     elements: str
     default: []
+  strict:
+    description:
+      - V(true) fails the inventory when any region cannot be listed or any cluster's nodegroups cannot be read (for example
+        C(AccessDenied) or an expired session token), naming each, and, as in C(constructed), when a O(compose), O(groups) or
+        O(keyed_groups) expression fails.
+      - V(false) keeps every cluster that could be read, and reports the rest in one warning; an unreadable cluster still becomes a host,
+        in the groups C(eks_clusters) and C(eks_unreadable), with its error in C(eks_cluster_error), so a stop or start on it fails loudly.
+        A region that cannot be listed is named in the warning.
+    type: bool
+    default: true
   phase_groups:
     description:
       - Read each cluster's nodegroups (one eksctl call per cluster, side by side) to set C(eks_cluster_phase) and group hosts by phase.
@@ -92,6 +109,7 @@ keyed_groups:
 
 import fnmatch
 import functools
+import os
 import re
 import shutil
 import sys
@@ -99,12 +117,24 @@ import typing as t
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EksctlClient, resolve_binary
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, resolve_binary
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError, EksctlNotFound
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import validate_region
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import validate_name, validate_region
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import CapacityProvider, run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
+
+
+def first_set(*names: str) -> str | None:
+    return next((os.environ[name] for name in names if os.environ.get(name)), None)
+
+
+def environment_credentials() -> Credentials:
+    """The credentials eksctl will find in the environment, as the modules read them: the client redacts them from every
+    message, and hands AWX's AWS_SECURITY_TOKEN to eksctl as AWS_SESSION_TOKEN."""
+    return Credentials(first_set("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"), first_set("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"),
+                       first_set("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"))
 
 
 def group_name(prefix: str, value: str) -> str:
@@ -125,27 +155,57 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return found
 
         return EksctlClient(SubprocessRunner(), resolve_binary(self.get_option("eksctl_path"), on_path), region=region,
-                            profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"))
+                            profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"),
+                            credentials=environment_credentials())
 
-    def _read(self) -> list[dict]:
+    def _read(self) -> tuple[list[dict], list[str]]:
+        """The clusters, and one line per region or cluster that could not be read."""
         regions = self.get_option("regions")
         for region in regions:
             validate_region(region, option="regions[]")
         workers = max(1, self.get_option("parallelism"))
+        problems: list[str] = []
         if regions:
-            listings = run_parallel([self._client(region).list_clusters for region in regions], workers)
-            clusters = [cluster for listing in listings for cluster in listing]
+            listings = run_parallel([functools.partial(self._list, region, problems) for region in regions], workers)
         else:
-            client = self._client(None)
-            clusters = client.list_clusters(all_regions=True)
-            for warning in client.warnings:
-                self.display.warning("eks_clusters inventory: %s" % warning)
-        clusters = [cluster for cluster in clusters if self._wanted(cluster["name"])]
+            listings = [self._list(None, problems)]
+        clusters = []
+        for region, listing in zip(regions or ["all regions"], listings):
+            if isinstance(listing, EksctlError):
+                problems.append("cannot list the clusters of %s: %s" % (region, listing.msg))
+            else:
+                clusters.extend(listing)
+        clusters = [cluster for cluster in clusters if self._valid(cluster, problems) and self._wanted(cluster["name"])]
         if self.get_option("phase_groups"):
             summaries = run_parallel([functools.partial(self._summary, cluster) for cluster in clusters], workers)
             for cluster, summary in zip(clusters, summaries):
-                cluster["status_summary"] = summary
+                if isinstance(summary, EksctlError):
+                    cluster["error"] = summary.msg
+                    problems.append("cannot read cluster %s in %s: %s" % (cluster["name"], cluster["region"], summary.msg))
+                else:
+                    cluster["status_summary"] = summary
+        return clusters, problems
+
+    def _list(self, region: str | None, problems: list[str]) -> list[dict] | EksctlError:
+        """The clusters of a region (all regions for None), or the error; a region --all-regions skipped is a problem."""
+        client = self._client(region)
+        try:
+            clusters = client.list_clusters(all_regions=region is None)
+        except EksctlError as exc:
+            return exc
+        problems.extend(client.warnings)
         return clusters
+
+    @staticmethod
+    def _valid(cluster: dict, problems: list[str]) -> bool:
+        """A name or region EKS could not have is not made a host: eksctl's output is not trusted to be well-formed."""
+        try:
+            validate_name(cluster["name"], option="cluster name", kind="cluster")
+            validate_region(cluster["region"], option="cluster region")
+        except EksctlError as exc:
+            problems.append("eksctl reported a cluster that cannot be one: %s" % exc.msg)
+            return False
+        return True
 
     def _wanted(self, name: str) -> bool:
         include = self.get_option("include")
@@ -153,8 +213,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return False
         return not any(fnmatch.fnmatchcase(name, pattern) for pattern in self.get_option("exclude"))
 
-    def _summary(self, cluster: dict) -> dict:
-        return CapacityProvider(self._client(cluster["region"]), parallelism=1).status_summary(cluster["name"])
+    def _summary(self, cluster: dict) -> dict | EksctlError:
+        try:
+            return CapacityProvider(self._client(cluster["region"]), parallelism=1).status_summary(cluster["name"])
+        except EksctlError as exc:
+            return exc
 
     def _populate(self, clusters: list[dict]) -> None:
         strict = self.get_option("strict")
@@ -175,6 +238,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 variables["eks_cluster_phase"] = cluster["status_summary"]["phase"]
                 variables["eks_cluster_status_summary"] = cluster["status_summary"]
                 groups.append(group_name("eks_phase", cluster["status_summary"]["phase"]))
+            if "error" in cluster:
+                variables["eks_cluster_error"] = cluster["error"]
+                groups.append("eks_unreadable")
+            # Everything here came from eksctl's output: unsafe, so it is never templated (ansible-core 2.17/2.18 would).
+            variables = {name: value if name in ("ansible_connection", "ansible_python_interpreter") else wrap_var(value)
+                         for name, value in variables.items()}
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
             for group in groups:
@@ -198,9 +267,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 update_cache = True
         if clusters is None:
             try:
-                clusters = self._read()
+                clusters, problems = self._read()
             except EksctlError as exc:
                 raise AnsibleParserError("eks_clusters inventory %s: %s" % (path, exc.msg)) from None
+            if problems and self.get_option("strict"):
+                raise AnsibleParserError("eks_clusters inventory %s: %d unreadable (set strict: false to go on without them): %s"
+                                         % (path, len(problems), "; ".join(problems)))
+            if problems:
+                self.display.warning("eks_clusters inventory %s: going on without what could not be read (strict: false): %s"
+                                     % (path, "; ".join(problems)))
         if update_cache:
             self._cache[cache_key] = clusters
         self._populate(clusters)

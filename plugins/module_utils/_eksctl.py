@@ -185,8 +185,12 @@ class EksctlClient:
         try:
             return parser(result.stdout)
         except errors.OutputParseError as exc:
-            raise errors.OutputParseError(self._redact(exc.msg), cmd=argv, rc=result.rc, stdout=self._redact(result.stdout),
-                                          stderr=self._redact(result.stderr)) from None
+            message = exc.msg
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            # JSON of a shape no parser check foresaw (or nested past Python's recursion limit): still one clean line.
+            message = "eksctl printed JSON of an unexpected shape for %s (%s)" % (" ".join(argv[1:3]), type(exc).__name__)
+        raise errors.OutputParseError(self._redact(message), cmd=argv, rc=result.rc, stdout=self._redact(result.stdout),
+                                      stderr=self._redact(result.stderr))
 
     def read(self, words: t.Sequence[str], flags: dict[str, t.Any], parser: t.Callable[[str], T], *, what: str) -> T:
         return self.parse(parser, self.call(words, flags, what=what), self.argv(words, flags))

@@ -11,9 +11,13 @@ domain exceptions become ``fail_json``."""
 
 from __future__ import annotations
 
+import math
+import os
+import re
 import typing as t
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ._eksctl import Credentials, EksctlClient, resolve_binary
 from ._errors import EksctlError, InvalidRequest
@@ -24,8 +28,20 @@ from ._runner import ModuleRunner
 if t.TYPE_CHECKING:
     from ansible.module_utils.basic import AnsibleModule
 
+# AWS profile names as the CLI and SDKs write them in ~/.aws/config; nothing that a shell or eksctl could read otherwise.
+PROFILE_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+@:/-]{0,127}")
+
+
+def non_empty_env_fallback(*names: str) -> str:
+    """The first of the variables that is set and not empty: the AWS SDKs treat AWS_REGION="" as unset."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
 SHARED_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
-    "region": {"type": "str", "aliases": ["aws_region"], "fallback": (env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])},
+    "region": {"type": "str", "aliases": ["aws_region"], "fallback": (non_empty_env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])},
     "profile": {"type": "str", "aliases": ["aws_profile"]},
     "access_key": {"type": "str", "aliases": ["aws_access_key_id", "aws_access_key"], "no_log": True,
                    "fallback": (env_fallback, ["AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"])},
@@ -47,9 +63,15 @@ def argument_spec(**module_options: dict[str, t.Any]) -> dict[str, dict[str, t.A
     return spec
 
 
-def _check_positive(params: dict[str, t.Any], option: str, minimum: float) -> None:
-    if params[option] < minimum:
-        raise InvalidRequest("%s must be at least %s, got %s" % (option, minimum, params[option]))
+def check_range(params: dict[str, t.Any], option: str, minimum: float, maximum: float) -> None:
+    """A finite number within [minimum, maximum]: nan passes every comparison, and huge values overflow timers."""
+    value = params[option]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidRequest("%s must be a finite number, got %s" % (option, value))
+    if value < minimum:
+        raise InvalidRequest("%s must be at least %s, got %s" % (option, minimum, value))
+    if value > maximum:
+        raise InvalidRequest("%s must be at most %s, got a larger number" % (option, maximum))
 
 
 def build_client(module: AnsibleModule) -> EksctlClient:
@@ -60,10 +82,13 @@ def build_client(module: AnsibleModule) -> EksctlClient:
         validate_region(region)
     if params["profile"] is not None and not params["profile"].strip():
         raise InvalidRequest("profile must not be empty")
-    _check_positive(params, "command_timeout", 1)
-    _check_positive(params, "retries", 0)
-    _check_positive(params, "retry_delay", 0)
-    _check_positive(params, "parallelism", 1)
+    if params["profile"] is not None and not PROFILE_PATTERN.fullmatch(params["profile"]):
+        raise InvalidRequest("profile=%r is not an AWS profile name: use letters, digits and _.+@:/-, starting with a letter, digit or _"
+                             % params["profile"][:130])
+    check_range(params, "command_timeout", 1, 86400)
+    check_range(params, "retries", 0, 100)
+    check_range(params, "retry_delay", 0, 3600)
+    check_range(params, "parallelism", 1, 100)
     if bool(params["access_key"]) != bool(params["secret_key"]):
         raise InvalidRequest("access_key and secret_key must be given together (as options or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)")
     binary = resolve_binary(params["eksctl_path"], lambda: module.get_bin_path("eksctl", required=True))
@@ -88,7 +113,11 @@ def run_module(module: AnsibleModule, action: t.Callable[[], dict[str, t.Any]]) 
     try:
         result = action()
     except EksctlError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
+        details = dict(exc.details)
+        # Warnings go through module.warn: fail_json(warnings=...) is deprecated in ansible-core.
+        for warning in details.pop("warnings", None) or []:
+            module.warn(warning)
+        module.fail_json(msg=exc.msg, **details)
     for warning in result.pop("warnings", []):
         module.warn(warning)
     module.exit_json(**result)

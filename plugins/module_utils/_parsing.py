@@ -94,6 +94,13 @@ def _field(item: dict[str, t.Any], key: str, kind: type, *, what: str) -> t.Any:
     return value
 
 
+def _optional_str(item: dict[str, t.Any], key: str, *, what: str) -> str | None:
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise OutputParseError("eksctl %s JSON has a non-string %r: %s" % (what, key, excerpt(repr(value))))
+    return value
+
+
 def parse_cluster_list(stdout: str) -> list[dict[str, t.Any]]:
     """``get cluster -o json`` (list form) to ``[{name, region, owned}]``."""
     clusters = []
@@ -118,16 +125,16 @@ def parse_cluster_description(stdout: str) -> dict[str, t.Any]:
     if len(items) != 1:
         raise OutputParseError("eksctl printed %d cluster descriptions where one was expected" % len(items))
     item = items[0]
-    arn = item.get("Arn")
+    arn = _optional_str(item, "Arn", what="cluster description")
     tags = item.get("Tags") or {}
     return {
         "name": _field(item, "Name", str, what="cluster description"),
         "region": region_from_arn(arn),
         "arn": arn,
-        "status": item.get("Status"),
-        "version": item.get("Version"),
-        "endpoint": item.get("Endpoint"),
-        "created_at": item.get("CreatedAt"),
+        "status": _optional_str(item, "Status", what="cluster description"),
+        "version": _optional_str(item, "Version", what="cluster description"),
+        "endpoint": _optional_str(item, "Endpoint", what="cluster description"),
+        "created_at": _optional_str(item, "CreatedAt", what="cluster description"),
         "tags": dict(tags) if isinstance(tags, dict) else {},
         # An EKS-Connector registration carries its ConnectorConfig; an EKS cluster has null there.
         "connector": bool(item.get("ConnectorConfig")),

@@ -23,7 +23,7 @@ SIZE_OPTIONS = ("desired_size", "min_size", "max_size")
 # EKS: a cluster name is 1-100 characters, a nodegroup name 1-63; both start with a letter or
 # digit and continue with letters, digits, hyphens and underscores. Refusing anything else up
 # front also guarantees that no name can be read by eksctl as a flag or by anything as shell.
-NAME_PATTERN = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]*$")
+NAME_PATTERN = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
 NAME_LIMITS = {"cluster": 100, "nodegroup": 63}
 # eksctl's own rule for the nodegroup it scales: it validates the name after its AWS calls, so a
 # nodegroup made by Terraform or the console with "_" in its name can be read but never scaled.
@@ -31,7 +31,11 @@ NAME_LIMITS = {"cluster": 100, "nodegroup": 63}
 # characters other than letters, digits and "-"; that check is the one mirrored here.
 EKSCTL_NODEGROUP_RULE = "[a-zA-Z][-a-zA-Z0-9]*"
 EKSCTL_NODEGROUP_PATTERN = re.compile(r"\A[a-zA-Z0-9-]+\Z")
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+# Matched whole (fullmatch: "$" would accept a trailing newline) and in ASCII ("\d" would accept any Unicode digit).
+REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+REGION_LIMIT = 32
+# EKS and Auto Scaling take sizes as 32-bit integers.
+SIZE_LIMIT = 2 ** 31 - 1
 
 ACTION_SCALED = "scaled"
 ACTION_UNCHANGED = "unchanged"
@@ -82,7 +86,7 @@ def validate_name(value: t.Any, *, option: str, kind: str) -> str:
         raise InvalidRequest("%s must be a non-empty %s name" % (option, kind))
     if len(value) > limit:
         raise InvalidRequest("%s must be at most %d characters long, got %d" % (option, limit, len(value)))
-    if not NAME_PATTERN.match(value):
+    if not NAME_PATTERN.fullmatch(value):
         raise InvalidRequest("%s=%r is not a valid EKS %s name: use letters, digits, '-' and '_', starting with a letter or digit"
                              % (option, value, kind))
     return value
@@ -102,8 +106,9 @@ def validate_scalable_name(value: t.Any, *, option: str) -> str:
 
 
 def validate_region(value: t.Any, *, option: str = "region") -> str:
-    if not isinstance(value, str) or not REGION_PATTERN.match(value):
-        raise InvalidRequest("%s=%r is not an AWS region name (for example eu-north-1)" % (option, value))
+    if not isinstance(value, str) or len(value) > REGION_LIMIT or not REGION_PATTERN.fullmatch(value):
+        shown = value if not isinstance(value, str) or len(value) <= REGION_LIMIT else value[:REGION_LIMIT] + "..."
+        raise InvalidRequest("%s=%r is not an AWS region name (for example eu-north-1)" % (option, shown))
     return value
 
 
@@ -115,6 +120,8 @@ def validate_sizes(sizes: dict[str, int | None], *, option_prefix: str = "") -> 
             raise InvalidRequest("%s%s must be an integer, got %r" % (option_prefix, key, value))
         if value < 0:
             raise InvalidRequest("%s%s must be 0 or greater, got %d" % (option_prefix, key, value))
+        if value > SIZE_LIMIT:
+            raise InvalidRequest("%s%s must be at most %d, got a larger number" % (option_prefix, key, SIZE_LIMIT))
     desired, minimum, maximum = (given.get(key) for key in SIZE_OPTIONS)
     if maximum is not None and maximum < 1:
         raise InvalidRequest("%smax_size must be at least 1 (EKS rejects a maximum of 0); to stop nodegroups use state=stopped" % option_prefix)
@@ -127,22 +134,22 @@ def validate_sizes(sizes: dict[str, int | None], *, option_prefix: str = "") -> 
     return given
 
 
-def validate_restore_capacity(value: t.Any) -> dict[str, Capacity]:
+def validate_restore_capacity(value: t.Any, *, option: str = "restore_capacity") -> dict[str, Capacity]:
     """``restore_capacity`` must map nodegroup names to complete, consistent size triples."""
     if not isinstance(value, dict):
-        raise InvalidRequest("restore_capacity must be a dictionary of nodegroup name to {desired_size, min_size, max_size}")
+        raise InvalidRequest("%s must be a dictionary of nodegroup name to {desired_size, min_size, max_size}" % option)
     restored = {}
     for name, entry in value.items():
-        validate_name(name, option="restore_capacity key", kind="nodegroup")
-        prefix = "restore_capacity[%s]." % name
+        validate_name(name, option="%s key" % option, kind="nodegroup")
+        prefix = "%s[%s]." % (option, name)
         if not isinstance(entry, dict):
-            raise InvalidRequest("restore_capacity[%s] must be a dictionary with desired_size, min_size and max_size" % name)
+            raise InvalidRequest("%s[%s] must be a dictionary with desired_size, min_size and max_size" % (option, name))
         unknown = sorted(set(entry) - set(SIZE_OPTIONS))
         missing = [key for key in SIZE_OPTIONS if entry.get(key) is None]
         if unknown:
-            raise InvalidRequest("restore_capacity[%s] has unknown keys: %s" % (name, ", ".join(unknown)))
+            raise InvalidRequest("%s[%s] has unknown keys: %s" % (option, name, ", ".join(unknown)))
         if missing:
-            raise InvalidRequest("restore_capacity[%s] lacks %s" % (name, ", ".join(missing)))
+            raise InvalidRequest("%s[%s] lacks %s" % (option, name, ", ".join(missing)))
         sizes = validate_sizes({key: entry[key] for key in SIZE_OPTIONS}, option_prefix=prefix)
         restored[name] = Capacity(sizes["desired_size"], sizes["min_size"], sizes["max_size"])
     return restored

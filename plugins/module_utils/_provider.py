@@ -26,7 +26,6 @@ from ._planning import (
     Capacity,
     Step,
     capacity_of,
-    check_restore_targets,
     plan_present,
     plan_start,
     plan_stop,
@@ -34,7 +33,16 @@ from ._planning import (
     select_nodegroups,
     summarize_status,
 )
-from ._snapshots import SnapshotStore, capacities_to_dict, snapshot_key
+from ._snapshots import (
+    SnapshotError,
+    SnapshotStore,
+    capacities_to_dict,
+    facts_with,
+    merge_recordings,
+    recording_from_facts,
+    snapshot_key,
+    without,
+)
 
 T = t.TypeVar("T")
 
@@ -176,18 +184,23 @@ class CapacityProvider:
         description, groups, _problem = self._describe_with_nodegroups(cluster, tolerant=False, names=names)
         if description is None or groups is None:
             raise errors.ClusterNotFound("cluster %r was not found in the region eksctl resolved" % cluster)
+        if not description["region"]:
+            # The region keys the recorded sizes; a guess would file them where the start never looks.
+            raise errors.OutputParseError("cannot tell the region of cluster %r from its ARN %r; set the region option" % (cluster, description["arn"]))
         return groups, description["region"]
 
     # ------------------------------------------------------------------ writes
 
     def apply(self, *, cluster: str, state: str, names: list[str] | None, sizes: dict[str, int],
-              restore: dict[str, Capacity] | None, store: SnapshotStore | None, wait: bool, diff: bool) -> dict[str, t.Any]:
+              restore: dict[str, Capacity] | None, store: SnapshotStore | None, wait: bool, diff: bool,
+              snapshots: dict[str, dict[str, Capacity]] | None = None) -> dict[str, t.Any]:
         deadline = self.clock() + self.wait_timeout
         while True:
             nodegroups, region = self.read_nodegroups(cluster, names)
             selected = select_nodegroups(nodegroups, names, cluster=cluster)
             key = snapshot_key(region, cluster)
-            steps, recorded, warnings = self._plan(state, cluster, nodegroups, selected, sizes, restore, store, key)
+            steps, recorded, warnings = self._plan(state, cluster, nodegroups, selected, sizes, restore, snapshots, store, key,
+                                                   whole_cluster=not names)
             refuse_unscalable(steps, cluster=cluster)
             changing = {step.name for step in steps if step.changed}
             busy = [ng for ng in selected if ng["name"] in changing and nodegroup_is_busy(ng["status"])]
@@ -210,46 +223,90 @@ class CapacityProvider:
             result["diff"] = self._diff(steps)
         if state == "stopped" and not self.check_mode and store and recorded:
             # Recorded before the first write, so an interrupted stop still has every size to restore.
-            store.record(key, recorded)
+            fresh = {step.name: step.before for step in steps if step.changed}
+            recorded = merge_recordings(fresh, store.record(key, fresh, recorded), recorded)
         if state != "present":
-            result["capacity_snapshot"] = capacities_to_dict(recorded)
+            # Set before the writes: a failed write still returns the recording for the role to keep.
+            self._set_recording(result, snapshots, key, recorded, recorded)
         if result["changed"] and not self.check_mode:
             self._write_all(cluster, steps, result)
+            written = [step for step in steps if step.changed]
             if wait:
-                self._wait_until_settled(cluster, [step for step in steps if step.changed], deadline, result)
-        self._forget_restored(state, steps, store, key)
-        return self._with_facts(result, key, state)
+                self._wait_until_settled(cluster, written, deadline, result)
+            else:
+                self._verify(cluster, written, {ng["name"]: ng for ng in self._nodegroups(cluster, names)}, result)
+        if state == "started":
+            self._forget_restored(steps, recorded, nodegroups, store, key, whole_cluster=not names, result=result, snapshots=snapshots)
+        return self._with_facts(result, state)
 
-    @staticmethod
-    def _plan(state: str, cluster: str, nodegroups: list[dict[str, t.Any]], selected: list[dict[str, t.Any]], sizes: dict[str, int],
-              restore: dict[str, Capacity] | None, store: SnapshotStore | None,
-              key: str) -> tuple[list[Step], dict[str, Capacity], list[str]]:
-        """Steps, the capacity recorded for stop/start, and warnings. Sizes for a start: restore_capacity, then the file."""
+    def _plan(self, state: str, cluster: str, nodegroups: list[dict[str, t.Any]], selected: list[dict[str, t.Any]], sizes: dict[str, int],
+              restore: dict[str, Capacity] | None, snapshots: dict[str, dict[str, Capacity]] | None, store: SnapshotStore | None,
+              key: str, *, whole_cluster: bool) -> tuple[list[Step], dict[str, Capacity], list[str]]:
+        """Steps, the capacity recorded for stop/start, and warnings.
+
+        The recording merges, per nodegroup: restore_capacity, then the host fact (snapshots), then the file.
+        """
         if state == "present":
             return plan_present(selected, sizes), {}, []
+        given = merge_recordings(restore or {}, recording_from_facts(snapshots, key))
+        warnings: list[str] = []
         if state == "stopped":
-            return plan_stop(selected, store.load(key) if store else {})
-        if restore:
-            check_restore_targets(restore, nodegroups, cluster=cluster)
-            recorded = dict(restore)
+            # A stop never writes past a file it cannot read: it may hold the only copy of earlier sizes.
+            from_file = store.load(key) if store else {}
         else:
-            recorded = store.load(key) if store else {}
-        steps, warnings = plan_start(selected, recorded)
-        return steps, recorded, warnings
+            try:
+                from_file = store.load(key) if store else {}
+            except SnapshotError as exc:
+                # A start needs the file only for stopped nodegroups whose sizes were not given.
+                if any(capacity_of(ng).desired_size == 0 and ng["name"] not in given for ng in selected):
+                    raise
+                warnings.append("%s; it was not needed, every stopped nodegroup's sizes were given" % exc.msg)
+                from_file = {}
+        recorded = merge_recordings(given, from_file)
+        if state == "stopped":
+            steps, recorded, stop_warnings = plan_stop(selected, recorded)
+            return steps, recorded, warnings + stop_warnings
+        existing = {nodegroup["name"] for nodegroup in nodegroups}
+        gone = sorted(set(recorded) - existing)
+        if gone:
+            warnings.append("recorded nodegroup(s) %s no longer exist in cluster %r; %s"
+                            % (", ".join(gone), cluster,
+                               "their recording is dropped and the others are started" if whole_cluster else "the others are started"))
+        steps, start_warnings = plan_start(selected, recorded)
+        return steps, recorded, warnings + start_warnings
 
-    def _forget_restored(self, state: str, steps: list[Step], store: SnapshotStore | None, key: str) -> None:
-        if state == "started" and store and not self.check_mode:
-            # Every selected nodegroup now runs at its restored (or its own) sizes: its recording is spent.
-            store.forget(key, [step.name for step in steps])
+    @staticmethod
+    def _set_recording(result: dict[str, t.Any], snapshots: dict[str, dict[str, Capacity]] | None, key: str,
+                       used: dict[str, Capacity], remaining: dict[str, Capacity]) -> None:
+        result["capacity_snapshot"] = capacities_to_dict(used)
+        result["capacity_snapshot_key"] = key
+        result["eks_capacity_snapshots"] = facts_with(snapshots, key, remaining)
 
-    def _with_facts(self, result: dict[str, t.Any], key: str, state: str) -> dict[str, t.Any]:
+    def _forget_restored(self, steps: list[Step], recorded: dict[str, Capacity], nodegroups: list[dict[str, t.Any]],
+                         store: SnapshotStore | None, key: str, *, whole_cluster: bool, result: dict[str, t.Any],
+                         snapshots: dict[str, dict[str, Capacity]] | None) -> None:
+        """Every selected nodegroup now runs at its restored (or its own) sizes: its recording is spent, and so is
+        the recording of a nodegroup that no longer exists when the whole cluster was started. Others are kept."""
+        spent = [step.name for step in steps]
+        if whole_cluster:
+            existing = {nodegroup["name"] for nodegroup in nodegroups}
+            spent += [name for name in recorded if name not in existing]
+        self._set_recording(result, snapshots, key, recorded, without(recorded, spent))
+        if self.check_mode or not store:
+            return
+        try:
+            store.forget(key, spent)
+        except SnapshotError as exc:
+            # Every nodegroup is started: a snapshot file that cannot be cleaned up is worth a warning, not a failure.
+            result["warnings"].append("%s; the nodegroups were started, but their recording could not be removed from it" % exc.msg)
+
+    def _with_facts(self, result: dict[str, t.Any], state: str) -> dict[str, t.Any]:
         if state == "present" or self.check_mode:
             return result
         if state == "stopped" and not result["capacity_snapshot"]:
-            # Nothing recorded (already stopped): leave a cached fact from the first stop untouched.
+            # Nothing recorded (already stopped, no recording anywhere): leave a cached fact untouched.
             return result
-        remaining = {} if state == "started" else result["capacity_snapshot"]
-        result["ansible_facts"] = {"eks_capacity_snapshots": {key: remaining}}
+        result["ansible_facts"] = {"eks_capacity_snapshots": result["eks_capacity_snapshots"]}
         return result
 
     @staticmethod
@@ -311,11 +368,33 @@ class CapacityProvider:
             raise errors.WaitTimeout("Timed out after wait_timeout=%gs waiting for %s" % (self.wait_timeout, what))
         self.sleep(self.wait_sleep)
 
+    @staticmethod
+    def _verify(cluster: str, steps: list[Step], current: dict[str, dict[str, t.Any]], result: dict[str, t.Any]) -> None:
+        """Don't trust exit 0: a nodegroup eksctl reported scaled that reads back ready at its old sizes was not scaled."""
+        outcomes = {outcome["name"]: outcome for outcome in result["nodegroups"]}
+        unapplied = []
+        for step in steps:
+            nodegroup = current.get(step.name)
+            if nodegroup is None or nodegroup_is_busy(nodegroup["status"]):
+                continue  # gone (reported by the wait) or still updating: not a sign that the write was lost
+            now = capacity_of(nodegroup)
+            if now != step.after and now == step.before:
+                unapplied.append(step.name)
+                outcomes[step.name].update(changed=False, action="failed", after=now.as_dict(),
+                                           error="eksctl reported the scale as done, but the sizes read back unchanged")
+        if unapplied:
+            result["changed"] = any(outcome["changed"] for outcome in result["nodegroups"])
+            raise errors.OperationFailed(
+                "eksctl reported scaling nodegroup(s) %s of cluster %r as done, but reading them back shows the old sizes; "
+                "see nodegroups[] for each one's state" % (", ".join(unapplied), cluster), **result)
+
     def _wait_until_settled(self, cluster: str, steps: list[Step], deadline: float, result: dict[str, t.Any]) -> None:
-        """Poll with one ``get nodegroup`` per interval until every changed nodegroup is ready at its new sizes."""
+        """Poll with one ``get nodegroup`` per interval until every changed nodegroup is ready at its new sizes.
+        Every poll also verifies the writes (see ``_verify``)."""
         targets = {step.name: step.after for step in steps}
         while True:
             current = {ng["name"]: ng for ng in self._nodegroups(cluster, list(targets))}
+            self._verify(cluster, steps, current, result)
             pending = []
             for name, target in targets.items():
                 nodegroup = current.get(name)

@@ -15,8 +15,11 @@ environment and a timeout, and returns ``(rc, stdout, stderr)``. Modules use ``M
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 import threading
 import typing as t
 
@@ -28,6 +31,34 @@ if t.TYPE_CHECKING:
 # eksctl is a Go program and ignores the locale, but whatever it runs (credential_process
 # helpers, for instance) should speak plainly too.
 C_LOCALE = {"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C"}
+
+
+# eksctl runs as the leader of a new process group, so a timeout kills whatever it started too (a wrapper
+# script that does not exec, credential helpers). run_command cannot start a new session itself, so a tiny
+# Python prelude does, then execs eksctl: the process is eksctl, with the argv given.
+SESSION_PRELUDE = (
+    "import os, sys\n"
+    "os.setsid()\n"
+    "try:\n"
+    "    os.execv(sys.argv[1], sys.argv[1:])\n"
+    "except OSError as exc:\n"
+    "    sys.stderr.write('cannot execute eksctl at %s: %s\\n' % (sys.argv[1], exc.strerror))\n"
+    "    sys.exit(127)\n"
+)
+EXEC_FAILED = "cannot execute eksctl at "
+
+
+def in_own_process_group(argv: list[str]) -> list[str]:
+    return [sys.executable, "-c", SESSION_PRELUDE] + list(argv)
+
+
+def kill_process_group(process: subprocess.Popen) -> None:
+    """Kill the child's whole process group; the child alone if its group does not exist yet."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        with contextlib.suppress(OSError):
+            process.kill()
 
 
 class CommandResult(t.NamedTuple):
@@ -64,7 +95,7 @@ class ModuleRunner:
         def arm(process: subprocess.Popen) -> None:
             def kill() -> None:
                 expired.set()
-                process.kill()
+                kill_process_group(process)
 
             timer = threading.Timer(timeout, kill)
             timer.daemon = True
@@ -72,8 +103,10 @@ class ModuleRunner:
             timer.start()
 
         try:
+            # expand_user_and_vars=False: argv carries user strings ("$HOME", "~") that must reach eksctl as they are.
             rc, stdout, stderr = self.module.run_command(
-                argv, environ_update=dict(C_LOCALE, **env), before_communicate_callback=arm, handle_exceptions=False)
+                in_own_process_group(argv), environ_update=dict(C_LOCALE, **env), before_communicate_callback=arm,
+                handle_exceptions=False, expand_user_and_vars=False)
         except OSError as exc:
             raise EksctlNotFound("cannot execute eksctl at %s: %s" % (argv[0], exc.strerror or exc), cmd=list(argv)) from None
         finally:
@@ -81,6 +114,8 @@ class ModuleRunner:
                 timer.cancel()
         if expired.is_set():
             raise _timeout_error(argv, timeout)
+        if rc == 127 and stderr.startswith(EXEC_FAILED):
+            raise EksctlNotFound(stderr.strip(), cmd=list(argv))
         return CommandResult(rc, stdout, stderr)
 
 
@@ -92,10 +127,15 @@ class SubprocessRunner:
         child_env.update(C_LOCALE)
         child_env.update(env)
         try:
-            completed = subprocess.run(argv, env=child_env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
-                                       check=False, text=True, encoding="utf-8", errors="replace")
-        except subprocess.TimeoutExpired:
-            raise _timeout_error(argv, timeout) from None
+            process = subprocess.Popen(argv, env=child_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True, encoding="utf-8", errors="replace", start_new_session=True)
         except OSError as exc:
             raise EksctlNotFound("cannot execute eksctl at %s: %s" % (argv[0], exc.strerror or exc), cmd=list(argv)) from None
-        return CommandResult(completed.returncode, completed.stdout, completed.stderr)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # The whole group: a wrapper that does not exec would otherwise leave eksctl running.
+            kill_process_group(process)
+            process.communicate()
+            raise _timeout_error(argv, timeout) from None
+        return CommandResult(process.returncode, stdout, stderr)

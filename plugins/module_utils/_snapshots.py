@@ -5,11 +5,23 @@
 # This module_utils file is PRIVATE to the eks_tools.eksctl collection.
 # It may change or disappear at any time without notice.
 
-"""The on-disk capacity snapshot: the sizes a stop recorded, for the start that follows.
+"""The recorded sizes of stopped nodegroups: their key, how recordings merge, the host fact's
+shape, and the on-disk capacity snapshot. This file is the one owner of all of it; the role
+and the playbooks only pass the values through.
 
-One JSON file holds every cluster, keyed ``<region>/<cluster>``. Each change is a
-read-modify-write under an exclusive lock (parallel forks share the file) and lands with an
-atomic rename, so a crash leaves either the old file or the new one, never half of one.
+* The key of a cluster is ``<region>/<cluster>``, with the region the module resolved (its
+  option, the environment, or the cluster's ARN when eksctl took it from the profile).
+* Recordings merge per nodegroup, the first source that has a nodegroup winning: an explicit
+  ``restore_capacity``, then the host fact ``eks_capacity_snapshots``, then the file. A stop
+  records only the nodegroups it found running (a nodegroup already at zero keeps its earlier
+  recording: the first stop wins), and a start removes only the nodegroups it started.
+* The fact is ``{"<region>/<cluster>": {"<nodegroup>": {desired_size, min_size, max_size}}}``
+  for every cluster a host handled; a cluster with nothing recorded has no key.
+* The file holds every cluster of the user. Reads take no lock (every write lands with an
+  atomic rename, so a read sees the old file or the new one); each change is a
+  read-merge-write under an exclusive lock (parallel forks share the file), so two stops of
+  different nodegroups of one cluster both keep their recordings. A symlinked path is written
+  through, to the file it points at.
 """
 
 from __future__ import annotations
@@ -27,6 +39,8 @@ from ._planning import SIZE_OPTIONS, Capacity
 
 FORMAT_VERSION = 1
 
+Recording = t.Dict[str, Capacity]
+
 
 class SnapshotError(EksctlError):
     """The snapshot file cannot be read or written."""
@@ -36,7 +50,7 @@ def snapshot_key(region: str | None, cluster: str) -> str:
     return "%s/%s" % (region or "default", cluster)
 
 
-def capacities_to_dict(capacities: dict[str, Capacity]) -> dict[str, dict[str, int]]:
+def capacities_to_dict(capacities: t.Mapping[str, Capacity]) -> dict[str, dict[str, int]]:
     return {name: capacity.as_dict() for name, capacity in sorted(capacities.items())}
 
 
@@ -45,75 +59,130 @@ def capacities_from_dict(data: dict[str, t.Any], *, source: str) -> dict[str, Ca
     for name, entry in data.items():
         try:
             capacities[name] = Capacity(*(int(entry[key]) for key in SIZE_OPTIONS))
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise SnapshotError("%s has a malformed entry for nodegroup %r: %r" % (source, name, entry)) from None
     return capacities
+
+
+# --------------------------------------------------------------------------- merging recordings (pure)
+
+
+def merge_recordings(*sources: t.Mapping[str, Capacity]) -> Recording:
+    """One recording from several: per nodegroup, the first source that has it wins."""
+    merged: Recording = {}
+    for source in sources:
+        for name, capacity in source.items():
+            merged.setdefault(name, capacity)
+    return merged
+
+
+def without(recording: t.Mapping[str, Capacity], names: t.Iterable[str]) -> Recording:
+    """The recording less the nodegroups a start has spent."""
+    spent = set(names)
+    return {name: capacity for name, capacity in recording.items() if name not in spent}
+
+
+def recording_from_facts(snapshots: t.Mapping[str, Recording] | None, key: str) -> Recording:
+    return dict((snapshots or {}).get(key) or {})
+
+
+def facts_with(snapshots: t.Mapping[str, Recording] | None, key: str, recording: t.Mapping[str, Capacity]) -> dict[str, dict[str, dict[str, int]]]:
+    """The fact ``eks_capacity_snapshots``: every cluster of ``snapshots`` with ``key`` set to ``recording`` (dropped when empty)."""
+    facts = {other: capacities_to_dict(entry) for other, entry in sorted((snapshots or {}).items()) if other != key}
+    if recording:
+        facts[key] = capacities_to_dict(recording)
+    return dict(sorted(facts.items()))
+
+
+# --------------------------------------------------------------------------- the file
 
 
 class SnapshotStore:
     def __init__(self, path: str) -> None:
         self.path = path
 
+    def _target(self) -> str:
+        # A symlinked snapshot_path is written through: the rename lands on the file it points at.
+        return os.path.realpath(self.path)
+
     @contextlib.contextmanager
     def _locked(self) -> t.Iterator[dict[str, t.Any]]:
-        directory = os.path.dirname(self.path) or "."
+        target = self._target()
+        directory = os.path.dirname(target) or "."
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
-            lock_fd = os.open(self.path + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+            lock_fd = os.open(target + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
         except OSError as exc:
             raise SnapshotError("cannot open the capacity snapshot %s: %s" % (self.path, exc.strerror)) from None
         try:
             fcntl.flock(lock_fd, fcntl.LOCK_EX)
-            yield self._read()
+            # Read under the lock: the write that follows is based on what no other writer can change meanwhile.
+            yield self._read(target)
         finally:
             fcntl.flock(lock_fd, fcntl.LOCK_UN)
             os.close(lock_fd)
 
-    def _read(self) -> dict[str, t.Any]:
+    def _read(self, target: str) -> dict[str, t.Any]:
         try:
-            with open(self.path, encoding="utf-8") as handle:
+            with open(target, encoding="utf-8") as handle:
                 document = json.load(handle)
         except FileNotFoundError:
             return {"version": FORMAT_VERSION, "clusters": {}}
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             # Never overwrite a snapshot we cannot read: it may hold the only copy of the sizes.
             raise SnapshotError("cannot read the capacity snapshot %s (%s); fix or move it, or pass restore_capacity" % (self.path, exc)) from None
         if not isinstance(document, dict) or not isinstance(document.get("clusters"), dict):
             raise SnapshotError("the capacity snapshot %s is not in the expected format; fix or move it" % self.path)
         return document
 
-    def _write(self, document: dict[str, t.Any]) -> None:
+    def _write(self, target: str, document: dict[str, t.Any]) -> None:
         if not document["clusters"]:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.path)
+                os.unlink(target)
             return
-        directory = os.path.dirname(self.path) or "."
+        directory = os.path.dirname(target) or "."
         try:
             fd, temp = tempfile.mkstemp(prefix=".capacity-", dir=directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(document, handle, indent=2, sort_keys=True)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temp, self.path)
+            os.replace(temp, target)
         except OSError as exc:
             raise SnapshotError("cannot write the capacity snapshot %s: %s" % (self.path, exc.strerror)) from None
 
-    def load(self, key: str) -> dict[str, Capacity]:
-        with self._locked() as document:
-            entry = document["clusters"].get(key) or {}
-        return capacities_from_dict(entry.get("nodegroups") or {}, source=self.path)
+    @staticmethod
+    def _entry(document: dict[str, t.Any], key: str, source: str) -> Recording:
+        entry = document["clusters"].get(key) or {}
+        if not isinstance(entry, dict) or not isinstance(entry.get("nodegroups") or {}, dict):
+            raise SnapshotError("%s has a malformed entry for %r" % (source, key))
+        return capacities_from_dict(entry.get("nodegroups") or {}, source=source)
 
-    def record(self, key: str, capacities: dict[str, Capacity]) -> None:
-        """Store the cluster's recorded capacity (the whole set the stop planned, never zeros)."""
+    def load(self, key: str) -> Recording:
+        """The cluster's recording. Creates nothing (no directory, no lock file), so check mode may call it."""
+        return self._entry(self._read(self._target()), key, self.path)
+
+    def record(self, key: str, fresh: t.Mapping[str, Capacity], planned: t.Mapping[str, Capacity] | None = None) -> Recording:
+        """Record a stop under the lock and return the cluster's whole recording as the file now holds it.
+
+        ``fresh`` are the nodegroups this stop found running, with their current sizes (they replace any
+        older recording); ``planned`` is what the stop planned to record for the rest, which fills in only
+        the nodegroups the file has no recording of (the first stop wins, even a concurrent one).
+        """
         with self._locked() as document:
+            target = self._target()
+            recording = merge_recordings(fresh, self._entry(document, key, self.path), planned or {})
             document["clusters"][key] = {
                 "recorded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "nodegroups": capacities_to_dict(capacities),
+                "nodegroups": capacities_to_dict(recording),
             }
-            self._write(document)
+            self._write(target, document)
+        return recording
 
     def forget(self, key: str, names: t.Iterable[str]) -> None:
-        """Drop restored nodegroups; the cluster's entry, then the file, go when empty."""
+        """Drop the nodegroups a start has spent; the cluster's entry, then the file, go when empty."""
+        if not os.path.exists(self._target()):
+            return
         with self._locked() as document:
             entry = document["clusters"].get(key)
             if not entry:
@@ -122,4 +191,4 @@ class SnapshotStore:
                 entry["nodegroups"].pop(name, None)
             if not entry["nodegroups"]:
                 del document["clusters"][key]
-            self._write(document)
+            self._write(self._target(), document)

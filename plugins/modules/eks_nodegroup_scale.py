@@ -17,13 +17,18 @@ description:
   - With O(state=stopped), scales every selected nodegroup to desired 0 and min 0 (max is kept), after recording each
     nodegroup's sizes. With O(state=started), scales each stopped nodegroup back to exactly the recorded sizes.
   - "The recorded sizes travel three ways, so that a start in another job (for example in a fresh AWX container) still finds them:
-    (1) as RV(capacity_snapshot) and the host fact C(eks_capacity_snapshots[\"<region>/<cluster>\"]), which Ansible's fact cache
-    carries to the next run; (2) back into the module through O(restore_capacity); (3) in the file O(snapshot_path), written
-    atomically before the first write and removed once a start has restored every nodegroup."
-  - On O(state=started) the sizes come from O(restore_capacity), then from the file; a stopped nodegroup with neither is started
-    with desired V(max(min_size, 1\)) and a warning.
+    (1) as RV(capacity_snapshot) and the host fact C(eks_capacity_snapshots), keyed C(<region>/<cluster>) (RV(capacity_snapshot_key)),
+    which Ansible's fact cache carries to the next run; (2) back into the module through O(capacity_snapshots) (the whole fact) or
+    O(restore_capacity) (one cluster's sizes); (3) in the file O(snapshot_path), written atomically before the first write."
+  - The key uses the region the module resolved (O(region), the environment, or the cluster's ARN when eksctl took the region from
+    the profile), so a stop and a start always agree on it; give the fact back through O(capacity_snapshots) rather than picking the key.
+  - On O(state=started) the sizes come, per nodegroup, from O(restore_capacity), then O(capacity_snapshots), then the file; a stopped
+    nodegroup with none of them is started with desired V(max(min_size, 1\)) and a warning. A start spends only the recordings of
+    the nodegroups it started; a recorded nodegroup that no longer exists is reported in a warning, the others are started.
   - Managed and self-managed nodegroups both work. Writes to several nodegroups run side by side (O(parallelism)).
   - A nodegroup that is C(UPDATING) is waited for (within O(wait_timeout)) before it is scaled, instead of failing on EKS's 409 answer.
+  - After the writes, the sizes are read back once (with O(wait=true), in the first poll). A nodegroup that eksctl reported scaled but
+    that reads back ready at its old sizes fails the task, marked V(failed) in RV(nodegroups).
 extends_documentation_fragment:
   - eks_tools.eksctl._eksctl
 attributes:
@@ -90,7 +95,15 @@ options:
     description:
       - Sizes to start the nodegroups with, as returned in RV(capacity_snapshot) by the stop. Only with O(state=started).
       - A dictionary of nodegroup name to a dictionary with C(desired_size), C(min_size) and C(max_size).
-      - Takes precedence over the file at O(snapshot_path).
+      - Takes precedence over O(capacity_snapshots) and the file at O(snapshot_path). A nodegroup it names that no longer exists
+        is skipped with a warning.
+    type: dict
+  capacity_snapshots:
+    description:
+      - The host fact C(eks_capacity_snapshots) as an earlier stop or start returned it, for example
+        V({{ eks_capacity_snapshots | default({}\) }}). Only with O(state=stopped) or O(state=started).
+      - A dictionary of C(<region>/<cluster>) to a dictionary like O(restore_capacity). The module picks the cluster's own key, merges
+        it with the file per nodegroup, and returns the updated whole in RV(eks_capacity_snapshots), other clusters untouched.
     type: dict
   snapshot_path:
     description:
@@ -153,7 +166,7 @@ EXAMPLES = r"""
     cluster: demo
     region: eu-north-1
     state: started
-    restore_capacity: "{{ eks_capacity_snapshots['eu-north-1/demo'] | default(omit) }}"
+    capacity_snapshots: "{{ eks_capacity_snapshots | default({}) }}"
 
 - name: Use one region and credential set for the whole play
   module_defaults:
@@ -222,7 +235,8 @@ nodegroups:
     action:
       description:
         - V(scaled), V(unchanged), V(stopped), V(restored) or V(started_with_fallback).
-        - When the task fails part way, V(failed) for a nodegroup whose scale failed and V(not_attempted) for one that was not tried.
+        - When the task fails part way, V(failed) for a nodegroup whose scale failed (or that read back at its old sizes after eksctl
+          reported success) and V(not_attempted) for one that was not tried.
       type: str
       returned: always
       sample: stopped
@@ -243,6 +257,20 @@ capacity_snapshot:
   returned: when O(state) is V(stopped) or V(started)
   type: dict
   sample: {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}
+capacity_snapshot_key:
+  description: The key of the cluster in RV(eks_capacity_snapshots) and in the file, C(<region>/<cluster>).
+  returned: when O(state) is V(stopped) or V(started)
+  type: str
+  sample: eu-north-1/demo
+eks_capacity_snapshots:
+  description:
+    - O(capacity_snapshots) updated with this task's recording; also returned, with the recording made before the first write,
+      when a write fails.
+    - After a stop, the cluster's key holds every recorded nodegroup; after a start, only the nodegroups not yet started, and the
+      key is gone once none is left. Other clusters' keys are returned as given.
+  returned: when O(state) is V(stopped) or V(started)
+  type: dict
+  sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}}
 ansible_facts:
   description: Facts set for the host, so a fact cache carries the recorded sizes from a stop job to a start job.
   returned: when O(state) is V(stopped) or V(started), not in check mode
@@ -250,10 +278,9 @@ ansible_facts:
   contains:
     eks_capacity_snapshots:
       description:
-        - Recorded sizes keyed C(<region>/<cluster>). After a stop, the cluster's RV(capacity_snapshot); after a complete start, an empty dictionary.
-        - Only the current cluster's key is returned; merge with C(ansible.builtin.combine) when one host handles several clusters
-          (the C(eks_tools.eksctl.cluster_power) role does).
-        - Not returned by a stop that recorded nothing (every nodegroup already stopped), so an earlier fact is kept.
+        - The same as RV(eks_capacity_snapshots). Without O(capacity_snapshots) it holds only this cluster, so give the fact back in
+          when one host handles several clusters (the C(eks_tools.eksctl.cluster_power) role does).
+        - Not returned by a stop that recorded nothing (every nodegroup already stopped, no recording anywhere), so an earlier fact is kept.
       type: dict
       returned: when O(state) is V(stopped) or V(started)
       sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}}
@@ -270,7 +297,13 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import InvalidRequest
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, build_client, build_provider, run_module
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import (
+    argument_spec,
+    build_client,
+    build_provider,
+    check_range,
+    run_module,
+)
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import (
     SIZE_OPTIONS,
     validate_name,
@@ -301,10 +334,14 @@ def check_request(params: dict) -> dict:
         raise InvalidRequest("%s cannot be used with state=%s; stop and start keep or restore the recorded sizes" % (", ".join(given), state))
     if params["restore_capacity"] is not None and state != "started":
         raise InvalidRequest("restore_capacity can only be used with state=started")
+    if params["capacity_snapshots"] is not None and state == "present":
+        raise InvalidRequest("capacity_snapshots can only be used with state=stopped or state=started")
     if params["wait_timeout"] < 0:
         raise InvalidRequest("wait_timeout must be 0 or greater")
+    check_range(params, "wait_timeout", 0, 7 * 86400)
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")
+    check_range(params, "wait_sleep", 0, 3600)
     snapshot_path = params["snapshot_path"]
     if os.path.isdir(snapshot_path):
         raise InvalidRequest("snapshot_path=%s is a directory; give a file path" % snapshot_path)
@@ -315,7 +352,19 @@ def check_request(params: dict) -> dict:
         "sizes": validate_sizes(sizes),
         "restore": validate_restore_capacity(params["restore_capacity"]) if params["restore_capacity"] is not None else None,
         "store": SnapshotStore(snapshot_path),
+        "snapshots": validate_capacity_snapshots(params["capacity_snapshots"]),
     }
+
+
+def validate_capacity_snapshots(value: dict | None) -> dict:
+    """The host fact eks_capacity_snapshots as given back: "<region>/<cluster>" to a restore_capacity-like dictionary."""
+    snapshots = {}
+    for key, recording in (value or {}).items():
+        region, _separator, cluster = str(key).partition("/")
+        if not region or not cluster:
+            raise InvalidRequest("capacity_snapshots keys must be <region>/<cluster>, as eks_capacity_snapshots has them; got %r" % (key,))
+        snapshots[key] = validate_restore_capacity(recording, option="capacity_snapshots[%s]" % key)
+    return snapshots
 
 
 def main() -> None:
@@ -331,6 +380,7 @@ def main() -> None:
             wait_timeout={"type": "int", "default": 1200},
             wait_sleep={"type": "float", "default": 10},
             restore_capacity={"type": "dict"},
+            capacity_snapshots={"type": "dict"},
             snapshot_path={"type": "path", "default": DEFAULT_SNAPSHOT_PATH},
         ),
         supports_check_mode=True,

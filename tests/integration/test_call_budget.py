@@ -38,16 +38,16 @@ def test_noop_is_one_call(sim, args):
 
 
 @pytest.mark.parametrize("count, already_stopped", [(5, 0), (8, 3), (20, 19)])
-def test_stop_and_start_of_n_nodegroups_is_one_plus_k(sim, count, already_stopped):
+def test_stop_and_start_of_n_nodegroups_is_one_read_k_writes_one_read_back(sim, count, already_stopped):
     add_wide_cluster(sim, count, stopped=already_stopped)
     # The stop's nodegroups have settled by the time of the start (a start waits for UPDATING ones first).
     sim.settings(updating_reads=0)
     to_change = count - already_stopped
     sim.module("eks_nodegroup_scale", "cluster=wide region=eu-north-1 state=stopped")
-    assert (len(read_calls(sim.calls())), len(scale_calls(sim.calls()))) == (1, to_change)
+    assert (len(read_calls(sim.calls())), len(scale_calls(sim.calls()))) == (2, to_change)
     sim.reset_calls()
     result, _completed = sim.module("eks_nodegroup_scale", "cluster=wide region=eu-north-1 state=started")
-    assert (len(read_calls(sim.calls())), len(scale_calls(sim.calls()))) == (1, to_change)
+    assert (len(read_calls(sim.calls())), len(scale_calls(sim.calls()))) == (2, to_change)
     assert result["changed"] is True
     # The nodegroups that were already at zero were recorded at zero and stay there.
     assert [ng["action"] for ng in result["nodegroups"]].count("unchanged") == already_stopped
@@ -59,7 +59,7 @@ def test_wait_polls_one_read_per_interval_for_all_pending(sim):
     sim.module("eks_nodegroup_scale", "cluster=wide region=eu-north-1 state=stopped wait=true wait_sleep=0.1")
     calls = sim.calls()
     assert len(scale_calls(calls)) == 6
-    # One read before the writes, then one read per poll: each poll sees every nodegroup,
+    # One read before the writes, then one read per poll (the first also verifies the writes): each poll sees every nodegroup,
     # and every managed nodegroup reads UPDATING three times before ACTIVE.
     assert len(read_calls(calls)) == 1 + 4
 

@@ -53,7 +53,8 @@ def test_throttling_is_retried_then_reports_normally(sim, command):
     assert completed.returncode == 0, result
     assert result["changed"] is True and sim.sizes("demo")["ng-1"] == (4, 2, 5)
     calls = [c for c in sim.calls() if " ".join(c["argv"]).startswith(command)]
-    assert len(calls) == 3
+    # Two throttled and one answered; a get nodegroup also reads the sizes back once after the write.
+    assert len(calls) == (4 if command == "get nodegroup" else 3)
 
 
 def test_throttling_exhausted_fails_naming_it(sim):
@@ -199,3 +200,46 @@ def test_bad_input_makes_no_eksctl_call(sim, args, option):
     assert completed.returncode != 0 and option in result["msg"] and "\n" not in result["msg"]
     assert sim.calls() == []
     assert read_calls(sim.calls()) == []
+
+
+def process_alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("how", ["module", "inventory"])
+def test_command_timeout_kills_what_a_wrapper_started(sim, how):
+    """A wrapper script that does not exec eksctl: the timeout must kill the real eksctl too, not only the wrapper."""
+    sim.fault("hang", command="get nodegroup" if how == "module" else "get cluster", seconds=120)
+    pidfile = os.path.join(sim.root, "child.pid")
+    wrapper = os.path.join(sim.root, "eksctl-wrapper")
+    with open(wrapper, "w", encoding="utf-8") as handle:
+        handle.write('#!/bin/sh\n%s "$@" &\necho $! > %s\nwait $!\n' % (os.path.join(sim.env["PATH"].split(os.pathsep)[0], "eksctl"), pidfile))
+    os.chmod(wrapper, 0o755)
+    if how == "module":
+        result, completed = run(sim, "%s command_timeout=2 eksctl_path=%s" % (STOP, wrapper))
+        assert completed.returncode != 0 and "command_timeout=2s" in result["msg"]
+    else:
+        inventory = os.path.join(sim.root, "hang.eks_clusters.yml")
+        with open(inventory, "w", encoding="utf-8") as handle:
+            handle.write("plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1]\ncommand_timeout: 2\neksctl_path: %s\n" % wrapper)
+        completed = sim.run([os.path.join(os.path.dirname(sim.env["ANSIBLE_PYTHON_INTERPRETER"]), "ansible-inventory"), "-i", inventory,
+                             "--list"])
+        assert "command_timeout=2s" in completed.stderr
+    with open(pidfile, encoding="utf-8") as handle:
+        pid = int(handle.read())
+    assert not process_alive(pid), "eksctl (pid %d) still runs after the timeout" % pid
+
+
+@pytest.mark.parametrize("verbosity", [[], ["-vvvv"]])
+def test_role_failure_output_holds_no_secret(sim, verbosity):
+    """The stop playbook (role, summary, final failure) with AWX-style credentials and an error that echoes them."""
+    echo = "operation error EKS: UpdateNodegroupConfig, rejected credentials %s %s %s" % (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)
+    sim.fault("fail", command="scale nodegroup", match="--name=ng-1", message=echo)
+    results, completed = sim.playbook("eks_tools.eksctl.stop", "-e", "cluster=demo", "-e", "region=eu-north-1", *verbosity,
+                                      env=dict(AWX_CREDENTIALS, ANSIBLE_SHOW_CUSTOM_STATS="true"), check=False)
+    assert completed.returncode != 0 and "rejected credentials" in completed.stdout
+    assert_no_secret(completed.stdout, completed.stderr, json.dumps(results))

@@ -26,11 +26,36 @@ def nodegroups_json(*rows):
     return json.dumps(items, indent=4)
 
 
+SIZE_FLAGS = {"--nodes": "DesiredCapacity", "--nodes-min": "MinSize", "--nodes-max": "MaxSize"}
+
+
 class FakeEksctl:
-    def __init__(self, script=None):
+    """Replays scripted results. Like eksctl, a successful scale shows in the ``get nodegroup`` reads that follow it,
+    unless ``apply_scales`` is False (eksctl exits 0 but nothing changed)."""
+
+    def __init__(self, script=None, apply_scales=True):
         self.script = {tuple(argv): list(results) for argv, results in (script or {}).items()}
         self.calls = []
         self.lock = threading.Lock()
+        self.apply_scales = apply_scales
+        self.applied = {}
+
+    def _after(self, argv, result):
+        succeeded = isinstance(result, str) or (isinstance(result, tuple) and result[0] == 0)
+        if argv[1:3] == ["scale", "nodegroup"] and succeeded and self.apply_scales:
+            flags = dict(arg.split("=", 1) for arg in argv[3:] if "=" in arg)
+            self.applied.setdefault((flags["--cluster"], flags["--name"]), {}).update(
+                (SIZE_FLAGS[flag], int(value)) for flag, value in flags.items() if flag in SIZE_FLAGS)
+        if argv[1:3] == ["get", "nodegroup"] and isinstance(result, str) and self.applied:
+            try:
+                items = json.loads(result)
+            except ValueError:
+                return result
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict):
+                    item.update(self.applied.get((item.get("Cluster"), item.get("Name")), {}))
+            return json.dumps(items, indent=4)
+        return result
 
     def add(self, argv, *results):
         self.script.setdefault(tuple(argv), []).extend(results)
@@ -43,6 +68,8 @@ class FakeEksctl:
             if not queue:
                 raise AssertionError("unexpected eksctl call: %r" % (argv,))
             result = queue.pop(0) if len(queue) > 1 else queue[0]
+            if not isinstance(result, Exception):
+                result = self._after(list(argv), result)
         if isinstance(result, Exception):
             raise result
         if isinstance(result, str):

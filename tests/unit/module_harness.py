@@ -9,7 +9,7 @@ import json
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import C_LOCALE
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import C_LOCALE, in_own_process_group
 
 AWS_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY",
                  "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -39,7 +39,11 @@ def run_module(monkeypatch, main, args, fake, check_mode=False, diff=False):
 
     def run_command(self, argv, environ_update=None, before_communicate_callback=None, handle_exceptions=True, **kwargs):
         assert not kwargs.get("use_unsafe_shell"), "eksctl must never run through a shell"
+        assert kwargs.get("expand_user_and_vars") is False, "argv must reach eksctl unexpanded ($HOME, ~)"
         assert isinstance(argv, list)
+        # eksctl starts in its own process group (so a timeout kills all it started) through the runner's prelude.
+        assert argv[:3] == in_own_process_group([])
+        argv = argv[3:]
         env = dict(environ_update or {})
         for name, value in C_LOCALE.items():
             assert env.pop(name) == value

@@ -89,7 +89,8 @@ def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path)
     result = apply(made, store=store, state="stopped")
     expected = {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)}
     assert recorded_at_write == [expected, expected]
-    assert sorted(fake.argvs()[1:]) == sorted([list(scale("ng-self", "--nodes=0", "--nodes-min=0")), list(scale("ng-1", "--nodes=0", "--nodes-min=0"))])
+    assert sorted(fake.argvs()[1:3]) == sorted([list(scale("ng-self", "--nodes=0", "--nodes-min=0")), list(scale("ng-1", "--nodes=0", "--nodes-min=0"))])
+    assert fake.argvs()[3:] == [list(READ)]  # the sizes read back once after the writes
     assert [n["action"] for n in result["nodegroups"]] == ["stopped", "stopped"]
     assert result["capacity_snapshot"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
                                            "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
@@ -114,9 +115,10 @@ def test_start_restores_from_file_and_removes_it(tmp_path):
     made, _clock = provider(fake)
     result = apply(made, store=store, state="started")
     assert [n["action"] for n in result["nodegroups"]] == ["restored", "restored"]
-    assert len(fake.calls) == 3
+    assert len(fake.calls) == 4  # read, two writes, one read back
     assert not (tmp_path / "snap.json").exists()
-    assert result["ansible_facts"] == {"eks_capacity_snapshots": {"eu-north-1/demo": {}}}
+    # Every nodegroup restored: the cluster's key is gone from the fact.
+    assert result["ansible_facts"] == {"eks_capacity_snapshots": {}}
 
 
 def test_restore_capacity_wins_over_file(tmp_path):
@@ -163,7 +165,7 @@ def test_busy_nodegroup_is_waited_for_before_scaling():
     made, clock = provider(fake)
     result = apply(made, names=["ng-1"], sizes={"desired_size": 4})
     assert result["changed"] is True
-    assert [argv[0] for argv in fake.argvs()] == ["get", "get", "get", "scale"]
+    assert [argv[0] for argv in fake.argvs()] == ["get", "get", "get", "scale", "get"]
     assert clock.sleeps == [5, 5]
 
 
@@ -182,7 +184,7 @@ def test_conflict_409_waits_then_retries_once():
     made, _clock = provider(fake)
     result = apply(made, names=["ng-1"], sizes={"desired_size": 4})
     assert result["changed"] is True
-    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "get", "get", "scale"]
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "get", "get", "scale", "get"]
 
 
 def test_wait_polls_once_per_interval_for_all_nodegroups():
@@ -384,3 +386,127 @@ def test_a_broken_connection_is_retried_like_throttling():
     made, clock = provider(fake)
     result = apply(made, names=["ng-1"], sizes={"desired_size": 3})
     assert result["changed"] is False and len(fake.calls) == 2 and len(clock.sleeps) == 1
+
+
+THREE_STOPPED = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 0, 0, 5),
+                                ("ng-2", "managed", "ACTIVE", 0, 0, 3))
+RECORDED = {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
+OTHER = {"us-east-1/other": {"x": Capacity(1, 0, 2)}}
+
+
+def as_dicts(recording):
+    return {name: capacity.as_dict() for name, capacity in recording.items()}
+
+
+def test_region_from_the_profile_keys_stop_and_start_alike(tmp_path):
+    """No region option: the stop records under the ARN's region, and the start given the whole fact finds it there."""
+    describe = ("get", "cluster", "--name=demo", "--output=json")
+    read = ("get", "nodegroup", "--cluster=demo", "--output=json")
+    fake = FakeEksctl({describe: [contract.CLUSTER_DESCRIPTION], read: [THREE_STOPPED]})
+    for name, capacity in RECORDED.items():
+        fake.add(("scale", "nodegroup", "--cluster=demo", "--name=%s" % name, "--nodes=%d" % capacity.desired_size,
+                  "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size), contract.SCALE_STDOUT)
+    made, _clock = provider(fake, region=None)
+    # A fresh HOME (no file): only the fact carries the recording, keyed as the stop keyed it.
+    fact = {"eu-north-1/demo": RECORDED}
+    result = apply(made, store=SnapshotStore(str(tmp_path / "fresh.json")), state="started", snapshots=fact)
+    assert result["capacity_snapshot_key"] == "eu-north-1/demo"
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
+    assert result["eks_capacity_snapshots"] == {}
+
+
+def test_subset_start_spends_only_its_nodegroups(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("eu-north-1/demo", RECORDED)
+    fake = FakeEksctl({READ: [THREE_STOPPED]})
+    fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=store, state="started", names=["ng-1"], snapshots=dict(OTHER, **{"eu-north-1/demo": RECORDED}))
+    left = {"ng-self": RECORDED["ng-self"], "ng-2": RECORDED["ng-2"]}
+    assert result["eks_capacity_snapshots"] == {"eu-north-1/demo": as_dicts(left), "us-east-1/other": as_dicts(OTHER["us-east-1/other"])}
+    assert result["ansible_facts"]["eks_capacity_snapshots"] == result["eks_capacity_snapshots"]
+    assert store.load("eu-north-1/demo") == left
+
+
+def test_subset_stop_keeps_the_other_recordings(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    running_ng1 = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 3, 2, 5))
+    fake = FakeEksctl({READ: [running_ng1]})
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    fact = {"eu-north-1/demo": {"ng-self": Capacity(2, 1, 4)}}
+    result = apply(made, store=store, state="stopped", names=["ng-1"], snapshots=fact)
+    both = {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}, "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
+    assert result["eks_capacity_snapshots"] == {"eu-north-1/demo": both}
+    assert as_dicts(store.load("eu-north-1/demo")) == both
+
+
+def test_deleted_nodegroup_is_warned_about_and_the_others_start(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("eu-north-1/demo", dict(RECORDED, **{"ng-gone": Capacity(4, 1, 6)}))
+    fake = FakeEksctl({READ: [THREE_STOPPED]})
+    for name, capacity in RECORDED.items():
+        fake.add(scale(name, "--nodes=%d" % capacity.desired_size, "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size),
+                 contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=store, state="started")
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
+    assert any("ng-gone" in warning for warning in result["warnings"])
+    assert result["eks_capacity_snapshots"] == {} and not (tmp_path / "snap.json").exists()
+
+
+def test_corrupt_file_with_restore_capacity_starts_and_only_warns(tmp_path):
+    path = tmp_path / "snap.json"
+    path.write_text("{corrupt")
+    fake = FakeEksctl({READ: [THREE_STOPPED]})
+    for name, capacity in RECORDED.items():
+        fake.add(scale(name, "--nodes=%d" % capacity.desired_size, "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size),
+                 contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    result = apply(made, store=SnapshotStore(str(path)), state="started", restore=dict(RECORDED))
+    assert result["changed"] is True
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
+    assert any("cannot read the capacity snapshot" in warning for warning in result["warnings"])
+    assert path.read_text() == "{corrupt"
+
+
+def test_check_mode_stop_creates_no_directory_and_no_lock(tmp_path):
+    fake = FakeEksctl({READ: [RUNNING]})
+    made, _clock = provider(fake, check_mode=True)
+    apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="stopped")
+    apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="started")
+    assert not (tmp_path / "new").exists()
+
+
+def test_exit_0_without_a_change_fails_after_one_read_back(tmp_path):
+    """eksctl says the scale is done, but the sizes read back are the old ones: the task fails, naming the nodegroup."""
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    fake = FakeEksctl({READ: [RUNNING]}, apply_scales=False)
+    fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    with pytest.raises(errors.OperationFailed, match="read.* back.*old sizes") as raised:
+        apply(made, store=store, state="stopped")
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "scale", "get"]
+    details = raised.value.details
+    assert {ng["name"]: ng["action"] for ng in details["nodegroups"]} == {"ng-self": "failed", "ng-1": "failed"}
+    assert details["changed"] is False
+    # The recording made before the writes travels with the failure.
+    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+
+
+def test_exit_0_without_a_change_fails_in_the_first_wait_poll():
+    fake = FakeEksctl({READ: [RUNNING]}, apply_scales=False)
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, clock = provider(fake)
+    with pytest.raises(errors.OperationFailed, match="ng-1"):
+        apply(made, names=["ng-1"], sizes={"desired_size": 4}, wait=True)
+    assert [argv[0] for argv in fake.argvs()] == ["get", "scale", "get"] and clock.sleeps == []
+
+
+def test_a_nodegroup_still_updating_is_not_a_lost_write():
+    fake = FakeEksctl({READ: [RUNNING, nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 2, 1, 4),
+                                                       ("ng-1", "managed", "UPDATING", 3, 2, 5))]}, apply_scales=False)
+    fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    assert apply(made, names=["ng-1"], sizes={"desired_size": 4})["changed"] is True

@@ -60,3 +60,89 @@ def test_parallel_writers_lose_nothing(tmp_path):
 def test_snapshot_key():
     assert snapshot_key("eu-north-1", "demo") == "eu-north-1/demo"
     assert snapshot_key(None, "demo") == "default/demo"
+
+
+def test_record_merges_under_the_lock_so_concurrent_stops_keep_both(tmp_path):
+    """Two stops of different nodegroups of one cluster, the second planned before the first wrote: both recordings stay."""
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    first_planned = {"ng-1": Capacity(3, 2, 5)}
+    second_planned = {"ng-2": Capacity(1, 1, 3)}
+    assert store.load("r/c") == {} and SnapshotStore(str(tmp_path / "snap.json")).load("r/c") == {}
+    store.record("r/c", first_planned, first_planned)
+    merged = SnapshotStore(str(tmp_path / "snap.json")).record("r/c", second_planned, second_planned)
+    assert merged == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
+    assert store.load("r/c") == merged
+
+
+def test_record_first_stop_wins_for_nodegroups_it_did_not_find_running(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("r/c", {"ng-1": Capacity(3, 2, 5)})
+    # A later stop found ng-1 at zero (planned at zero) and ng-2 running: ng-1 keeps the first recording.
+    merged = store.record("r/c", {"ng-2": Capacity(1, 1, 3)}, {"ng-1": Capacity(0, 0, 5), "ng-2": Capacity(1, 1, 3)})
+    assert merged == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
+
+
+def test_record_waits_for_a_lock_held_by_another_process_and_loses_nothing(tmp_path):
+    import fcntl
+    import subprocess
+    import sys
+
+    path = tmp_path / "snap.json"
+    SnapshotStore(str(path)).record("r/c", {"ng-1": Capacity(3, 2, 5)})
+    # Another process reads under the lock, and writes ng-2 only after this one has tried to record ng-3: without
+    # waiting for the lock, ng-3 would be written in between and then lost.
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, json, os, sys\n"
+        "fd = os.open(sys.argv[1] + '.lock', os.O_RDWR)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "doc = json.load(open(sys.argv[1]))\n"
+        "print('locked', flush=True)\n"
+        "sys.stdin.readline()\n"
+        "doc['clusters']['r/c']['nodegroups']['ng-2'] = {'desired_size': 1, 'min_size': 1, 'max_size': 3}\n"
+        "json.dump(doc, open(sys.argv[1], 'w'))\n"), str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        recorder = threading.Thread(target=SnapshotStore(str(path)).record, args=("r/c", {"ng-3": Capacity(2, 0, 4)}))
+        recorder.start()
+        recorder.join(0.2)
+        assert recorder.is_alive(), "record must wait for the lock"
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        recorder.join()
+    finally:
+        holder.communicate()
+    assert fcntl  # the holder used flock, as SnapshotStore does
+    assert SnapshotStore(str(path)).load("r/c") == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3), "ng-3": Capacity(2, 0, 4)}
+
+
+def test_symlinked_path_is_written_through(tmp_path):
+    real = tmp_path / "real" / "snap.json"
+    real.parent.mkdir()
+    real.write_text(json.dumps({"version": 1, "clusters": {}}))
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    store = SnapshotStore(str(link))
+    store.record("r/c", {"a": Capacity(1, 1, 2)})
+    assert link.is_symlink()
+    assert json.loads(real.read_text())["clusters"]["r/c"]["nodegroups"] == {"a": {"desired_size": 1, "min_size": 1, "max_size": 2}}
+    assert store.load("r/c") == {"a": Capacity(1, 1, 2)}
+
+
+def test_load_creates_nothing(tmp_path):
+    path = tmp_path / "missing-dir" / "snap.json"
+    assert SnapshotStore(str(path)).load("r/c") == {}
+    SnapshotStore(str(path)).forget("r/c", ["a"])
+    assert not (tmp_path / "missing-dir").exists()
+
+
+def test_recordings_merge_first_source_wins_and_fact_shape():
+    from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import facts_with, merge_recordings, without
+
+    merged = merge_recordings({"a": Capacity(1, 1, 2)}, {"a": Capacity(9, 9, 9), "b": Capacity(3, 0, 4)})
+    assert merged == {"a": Capacity(1, 1, 2), "b": Capacity(3, 0, 4)}
+    assert without(merged, ["a"]) == {"b": Capacity(3, 0, 4)}
+    others = {"us-east-1/x": {"n": Capacity(2, 1, 3)}, "eu-north-1/demo": {"a": Capacity(0, 0, 1)}}
+    assert facts_with(others, "eu-north-1/demo", {"b": Capacity(3, 0, 4)}) == {
+        "eu-north-1/demo": {"b": {"desired_size": 3, "min_size": 0, "max_size": 4}},
+        "us-east-1/x": {"n": {"desired_size": 2, "min_size": 1, "max_size": 3}}}
+    assert facts_with(others, "eu-north-1/demo", {}) == {"us-east-1/x": {"n": {"desired_size": 2, "min_size": 1, "max_size": 3}}}

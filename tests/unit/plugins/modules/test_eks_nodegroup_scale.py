@@ -47,6 +47,7 @@ def test_scale_exact_argv_and_environment(monkeypatch, eksctl):
         {"argv": [eksctl, "get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"], "env": env, "timeout": None},
         {"argv": [eksctl, "scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=4", "--nodes-max=6", "--region=eu-north-1"],
          "env": env, "timeout": None},
+        {"argv": [eksctl, "get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"], "env": env, "timeout": None},
     ]
     assert result["changed"] is True
     assert result["commands"] == [fake.calls[1]["argv"]]
@@ -86,11 +87,22 @@ def test_unknown_nodegroup_lists_existing_after_one_read_and_no_write(monkeypatc
     assert [call["argv"][1] for call in fake.calls] == ["get"]
 
 
-def test_restore_capacity_for_missing_nodegroup_fails_after_one_read(monkeypatch, eksctl):
-    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING]})
-    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main,
-                                base(eksctl, state="started", restore_capacity={"ng-gone": {"desired_size": 1, "min_size": 1, "max_size": 2}}), fake)
-    assert failed and "ng-gone" in result["msg"] and len(fake.calls) == 1
+def test_restore_capacity_for_missing_nodegroup_warns_and_starts_the_others(monkeypatch, eksctl):
+    stopped = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 0, 0, 5))
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [stopped]})
+    fake.add(("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5", "--region=eu-north-1"),
+             contract.SCALE_STDOUT)
+    fake.add(("scale", "nodegroup", "--cluster=demo", "--name=ng-self", "--nodes=2", "--nodes-min=1", "--nodes-max=4", "--region=eu-north-1"),
+             contract.SCALE_STDOUT)
+    warnings = []
+    monkeypatch.setattr(eks_nodegroup_scale.AnsibleModule, "warn", lambda self, warning: warnings.append(warning))
+    restore = {"ng-gone": {"desired_size": 1, "min_size": 1, "max_size": 2}, "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
+               "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, state="started", restore_capacity=restore), fake)
+    assert not failed, result
+    assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored"]
+    assert any("ng-gone" in warning and "no longer exist" in warning for warning in warnings)
+    assert result["eks_capacity_snapshots"] == {}
 
 
 def test_eksctl_failure_gives_one_line_with_cmd_rc_stderr(monkeypatch, eksctl):
@@ -145,6 +157,29 @@ NAME_CASES = ["", "my cluster", "a;b", "$(id)", "`id`", "a\nb", "-rf", "x" * 101
     ({"state": "stopped", "access_key": "AKIAEXAMPLE"}, "secret_key"),
     ({"state": "stopped", "eksctl_path": "@DIR@"}, "eksctl_path"),
     ({"state": "stopped", "snapshot_path": "@DIR@"}, "snapshot_path"),
+    # Inputs that used to reach eksctl: "$" accepting a trailing newline, "\d" accepting any Unicode digit, no length or size limit,
+    # nan passing every comparison, and a profile that run_command expanded.
+    ({"cluster": "demo\n", "name": ["ng-1"], "desired_size": 1}, "cluster"),
+    ({"name": ["ng-1\n"], "desired_size": 1}, "name"),
+    ({"state": "stopped", "region": "eu-north-1\n"}, "region"),
+    ({"state": "stopped", "region": "eu-north-\u0661"}, "region"),
+    ({"state": "stopped", "region": "eu-north-\uff11"}, "region"),
+    ({"state": "stopped", "region": "eu-" + "a" * 5000 + "-1"}, "region"),
+    ({"name": ["ng-1"], "desired_size": 10 ** 30}, "desired_size"),
+    ({"name": ["ng-1"], "max_size": 2 ** 31}, "max_size"),
+    ({"state": "started", "restore_capacity": {"ng-1": {"desired_size": 10 ** 30, "min_size": 1, "max_size": 10 ** 30}}}, "restore_capacity"),
+    ({"state": "stopped", "wait_sleep": float("nan")}, "wait_sleep"),
+    ({"state": "stopped", "wait_sleep": float("inf")}, "wait_sleep"),
+    ({"state": "stopped", "retry_delay": float("nan")}, "retry_delay"),
+    ({"state": "stopped", "command_timeout": 10 ** 30}, "command_timeout"),
+    ({"state": "stopped", "wait_timeout": 10 ** 30}, "wait_timeout"),
+    ({"state": "stopped", "profile": "$HOME"}, "profile"),
+    ({"state": "stopped", "profile": "~root"}, "profile"),
+    ({"state": "stopped", "profile": "-p"}, "profile"),
+    ({"state": "stopped", "profile": "a b"}, "profile"),
+    ({"state": "stopped", "capacity_snapshots": {"demo": {}}}, "capacity_snapshots"),
+    ({"state": "stopped", "capacity_snapshots": {"eu-north-1/demo": {"ng-1": {"desired_size": 1}}}}, "capacity_snapshots"),
+    ({"name": ["ng-1"], "desired_size": 1, "capacity_snapshots": {}}, "capacity_snapshots"),
 ])
 def test_bad_input_fails_before_any_eksctl_call(monkeypatch, eksctl, tmp_path, args, option):
     fake = FakeEksctl()
@@ -155,3 +190,49 @@ def test_bad_input_fails_before_any_eksctl_call(monkeypatch, eksctl, tmp_path, a
     assert fake.calls == []
     assert option in result["msg"]
     assert "\n" not in result["msg"] and "Traceback" not in result["msg"]
+
+
+def test_empty_aws_region_is_unset_as_for_eksctl(monkeypatch, eksctl):
+    monkeypatch.setenv("AWS_REGION", "")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=us-east-1"): [RUNNING]})
+    args = base(eksctl, name="ng-1", desired_size=3)
+    del args["region"]
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, args, fake)
+    assert not failed and result["region"] == "us-east-1"
+
+
+def test_profile_reaches_eksctl_unexpanded(monkeypatch, eksctl):
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1", "--profile=team/dev+ops"): [RUNNING]})
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, name="ng-1", desired_size=3, profile="team/dev+ops"), fake)
+    assert not failed, result
+
+
+def test_failure_with_warnings_warns_instead_of_passing_warnings_to_fail_json(monkeypatch, eksctl):
+    stopped = nodegroups_json(("ng-1", "managed", "ACTIVE", 0, 0, 5))
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [stopped]})
+    fake.add(("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5", "--region=eu-north-1"),
+             (1, "", "Error: simulated failure\n"))
+    warnings = []
+    monkeypatch.setattr(eks_nodegroup_scale.AnsibleModule, "warn", lambda self, warning: warnings.append(warning))
+    restore = {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}, "ng-gone": {"desired_size": 1, "min_size": 1, "max_size": 2}}
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, state="started", restore_capacity=restore), fake)
+    assert failed and "warnings" not in result
+    assert any("ng-gone" in warning for warning in warnings)
+    assert result["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+
+
+@pytest.mark.parametrize("stdout", [
+    json.dumps([{"Name": "demo", "Arn": 12345, "Status": "ACTIVE"}]),
+    json.dumps([{"Name": "demo", "Arn": "arn:aws:eks:eu-north-1:1:cluster/demo", "Status": ["ACTIVE"]}]),
+    "[" * 100000 + "]" * 100000,
+    json.dumps([{"Name": "demo", "Arn": "arn:aws:eks:eu-north-1:1:cluster/demo", "Version": {"Major": 1}}]),
+])
+def test_malformed_description_is_a_clean_parse_error(monkeypatch, eksctl, stdout):
+    fake = FakeEksctl({("get", "cluster", "--name=demo", "--output=json"): [stdout],
+                       ("get", "nodegroup", "--cluster=demo", "--output=json"): [RUNNING]})
+    args = base(eksctl, state="stopped")
+    del args["region"]
+    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, args, fake)
+    assert failed and "\n" not in result["msg"] and "Traceback" not in result["msg"], result
+    assert "eksctl" in result["msg"] and not any(call["argv"][1] == "scale" for call in fake.calls)

@@ -1,0 +1,48 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleFilterError
+
+OUTCOMES = {"stopped": "stopped", "started": "started"}
+
+
+def _nodes(nodegroups: t.Any, side: str) -> int:
+    total = 0
+    for nodegroup in nodegroups if isinstance(nodegroups, list) else []:
+        sizes = nodegroup.get(side) if isinstance(nodegroup, dict) else None
+        if isinstance(sizes, dict) and isinstance(sizes.get("desired_size"), int):
+            total += sizes["desired_size"]
+    return total
+
+
+def fleet_summary(results: dict[str, t.Any], state: str) -> dict[str, t.Any]:
+    """One summary of a fleet run from each host's eks_nodegroup_scale result (a failed one included)."""
+    if not isinstance(results, dict):
+        raise AnsibleFilterError("fleet_summary expects a dictionary of host name to eks_nodegroup_scale result, got %r" % (results,))
+    if state not in OUTCOMES:
+        raise AnsibleFilterError("fleet_summary state must be stopped or started, got %r" % (state,))
+    summary: dict[str, t.Any] = {"state": state, "clusters": len(results), OUTCOMES[state]: 0, "unchanged": 0, "failed": 0,
+                                 "nodes_before": 0, "nodes_after": 0, "failed_clusters": {}}
+    for host, result in sorted(results.items()):
+        result = result if isinstance(result, dict) else {}
+        nodegroups = result.get("nodegroups")
+        summary["nodes_before"] += _nodes(nodegroups, "before")
+        summary["nodes_after"] += _nodes(nodegroups, "after")
+        if result.get("failed") or not result:
+            summary["failed"] += 1
+            summary["failed_clusters"][host] = str(result.get("msg") or "no result")
+        elif result.get("changed"):
+            summary[OUTCOMES[state]] += 1
+        else:
+            summary["unchanged"] += 1
+    return summary
+
+
+class FilterModule:
+    def filters(self) -> dict[str, t.Callable[..., dict[str, t.Any]]]:
+        return {"fleet_summary": fleet_summary}

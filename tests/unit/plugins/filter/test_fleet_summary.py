@@ -1,0 +1,35 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fleet summary of the stop and start playbooks."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.eks_tools.eksctl.plugins.filter.fleet_summary import fleet_summary
+
+
+def result(changed, *pairs, failed=False, msg=None):
+    entry = {"changed": changed, "nodegroups": [{"before": {"desired_size": b}, "after": {"desired_size": a}} for b, a in pairs]}
+    if failed:
+        entry.update(failed=True, msg=msg)
+    return entry
+
+
+def test_counts_and_nodes():
+    summary = fleet_summary({
+        "a.eu-north-1": result(True, (3, 0), (2, 0)),
+        "b.eu-north-1": result(False, (0, 0)),
+        "c.us-east-1": result(True, (4, 4), (1, 0), failed=True, msg="Failed to scale nodegroup(s) x"),
+        "d.us-east-1": {},
+    }, "stopped")
+    assert summary == {"state": "stopped", "clusters": 4, "stopped": 1, "unchanged": 1, "failed": 2, "nodes_before": 10, "nodes_after": 4,
+                       "failed_clusters": {"c.us-east-1": "Failed to scale nodegroup(s) x", "d.us-east-1": "no result"}}
+
+
+@pytest.mark.parametrize("results, state", [([], "stopped"), ({}, "present")])
+def test_bad_input(results, state):
+    with pytest.raises(AnsibleFilterError):
+        fleet_summary(results, state)
