@@ -46,7 +46,8 @@ FAILURE_HINTS = {
     "region": " (set the region option, AWS_REGION or a profile region)",
     "throttling": " (AWS kept throttling after all retries; raise retries or retry_delay, or lower parallelism)",
     "network": " (the connection to AWS kept breaking off; check the network path or proxy, or raise retries)",
-    "unscalable_name": " (eksctl scales only nodegroups named like [a-zA-Z][-a-zA-Z0-9]*; scale this one with the EKS console or API)",
+    "unscalable_name": " (eksctl scales only nodegroups whose names hold nothing but letters, digits and '-'; scale this one with the EKS"
+                       " console or API)",
     "not_eks": " (the cluster is registered through EKS Connector; its nodes are managed by its own Kubernetes provider, not by eksctl)",
     "kubernetes_access": (" (eksctl reads the nodes of self-managed nodegroups through the cluster's Kubernetes API: let this host reach the"
                           " API endpoint (public access or a network path to the private endpoint) and grant this identity 'list nodes'"

@@ -100,8 +100,8 @@ def validate_scalable_name(value: t.Any, *, option: str) -> str:
     """A nodegroup name the user asks to scale: a valid EKS name that eksctl's scale also accepts."""
     name = validate_name(value, option=option, kind="nodegroup")
     if not eksctl_can_scale(name):
-        raise InvalidRequest("%s=%r: eksctl cannot scale this nodegroup, its names must match %s (scale it with the EKS console or API)"
-                             % (option, name, EKSCTL_NODEGROUP_RULE))
+        raise InvalidRequest("%s=%r: eksctl cannot scale this nodegroup: it takes only letters, digits and '-' in a nodegroup name (its rule "
+                             "%s); scale it with the EKS console or API" % (option, name, EKSCTL_NODEGROUP_RULE))
     return name
 
 
@@ -189,9 +189,9 @@ def refuse_unscalable(steps: list[Step], *, cluster: str) -> None:
     """
     blocked = [step.name for step in steps if step.changed and not eksctl_can_scale(step.name)]
     if blocked:
-        raise InvalidRequest("cluster %r: eksctl cannot scale nodegroup(s) %s, whose names do not match eksctl's rule %s; nothing was "
-                             "changed. Name the other nodegroups in name, and scale these with the EKS console or API"
-                             % (cluster, ", ".join(repr(name) for name in blocked), EKSCTL_NODEGROUP_RULE))
+        raise InvalidRequest("cluster %r: eksctl cannot scale nodegroup(s) %s: it takes only letters, digits and '-' in a nodegroup name "
+                             "(its rule %s); nothing was changed. Name the other nodegroups in name, and scale these with the EKS console "
+                             "or API" % (cluster, ", ".join(repr(name) for name in blocked), EKSCTL_NODEGROUP_RULE))
 
 
 def _conflict(name: str, requested: dict[str, int], current: Capacity, after: Capacity) -> str | None:
