@@ -17,7 +17,7 @@ options:
       - The AWS region of the cluster, passed to eksctl as C(--region).
       - If not set, the E(AWS_REGION) and then the E(AWS_DEFAULT_REGION) environment variables are used; an empty variable counts
         as unset, as it does for eksctl. If none is set either, eksctl resolves the region from the selected profile.
-      - At most 32 characters of ASCII letters, digits and hyphens, like V(eu-north-1).
+      - At most 32 characters of lowercase ASCII letters, digits and hyphens, like V(eu-north-1).
     type: str
     aliases: [aws_region]
   profile:
@@ -60,19 +60,21 @@ options:
     default: 300
   retries:
     description:
-      - How many times an eksctl call that AWS throttled (C(ThrottlingException), C(TooManyRequestsException), C(Rate exceeded)) is retried.
-      - Set V(0) to fail at the first throttling answer.
+      - How many times an eksctl call that AWS throttled (C(ThrottlingException), C(TooManyRequestsException), C(Rate exceeded)), or whose
+        connection broke off mid-answer (C(use of closed network connection), C(connection reset by peer)), is retried; at most V(100).
+      - Set V(0) to fail at the first throttling answer or broken connection.
     type: int
     default: 5
   retry_delay:
     description:
-      - Base delay in seconds of the exponential backoff between throttling retries.
+      - Base delay in seconds of the exponential backoff between retries, at most V(3600).
         Retry N waits between half and all of O(retry_delay) times 2 to the power N, capped at 60 seconds.
     type: float
     default: 2.0
   parallelism:
     description:
-      - How many eksctl calls of one task may run at the same time (writes to different nodegroups, reads of different clusters).
+      - How many eksctl calls of one task may run at the same time (writes to different nodegroups, reads of different clusters),
+        from V(1) to V(100).
       - Each eksctl call makes several AWS API calls (STS, EKS, CloudFormation). The default keeps a burst within the usual
         request limits; throttling beyond them is retried (O(retries)). Lower it when many tasks run at once (many forks).
     type: int

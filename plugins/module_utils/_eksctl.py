@@ -6,7 +6,7 @@
 # It may change or disappear at any time without notice.
 
 """The eksctl client: argv from declared formatters, credentials through the environment,
-throttling retried with jittered backoff, failures turned into typed errors."""
+throttling and broken connections retried with jittered backoff, failures turned into typed errors."""
 
 from __future__ import annotations
 
@@ -157,7 +157,7 @@ class EksctlClient:
         return window / 2 + self.jitter(0, window / 2)
 
     def call(self, words: t.Sequence[str], flags: dict[str, t.Any], *, what: str) -> CommandResult:
-        """Run eksctl; retry throttling; raise a typed error on failure."""
+        """Run eksctl; retry throttling and broken connections; raise a typed error on failure."""
         argv = self.argv(words, flags)
         attempt = 0
         while True:

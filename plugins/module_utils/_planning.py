@@ -171,14 +171,6 @@ def select_nodegroups(nodegroups: list[dict[str, t.Any]], names: list[str] | Non
     return [nodegroup for nodegroup in nodegroups if nodegroup["name"] in wanted]
 
 
-def check_restore_targets(restore: dict[str, Capacity], nodegroups: list[dict[str, t.Any]], *, cluster: str) -> None:
-    existing = {nodegroup["name"] for nodegroup in nodegroups}
-    unknown = sorted(set(restore) - existing)
-    if unknown:
-        raise InvalidRequest("restore_capacity names nodegroup(s) that do not exist in cluster %r: %s; it has: %s"
-                             % (cluster, ", ".join(unknown), ", ".join(sorted(existing)) or "no nodegroups"))
-
-
 # --------------------------------------------------------------------------- plans
 
 
@@ -297,7 +289,8 @@ CLUSTER_BUSY_STATUSES = frozenset(("CREATING", "UPDATING", "DELETING", "PENDING"
 def summarize_status(nodegroups: list[dict[str, t.Any]], cluster_status: str | None = None) -> dict[str, t.Any]:
     """Aggregate nodegroup statuses into ``status_summary``.
 
-    A self-managed nodegroup in CREATE_COMPLETE/UPDATE_COMPLETE is ready; a nodegroup at desired 0
+    A self-managed nodegroup in a settled stack status (CREATE_COMPLETE, UPDATE_COMPLETE and the two
+    rolled-back ones) is ready; a nodegroup at desired 0
     is stopped, not running, whatever its status.
     """
     total = len(nodegroups)

@@ -8,8 +8,9 @@
 """The capacity provider: read, compare, then write only what differs.
 
 Both modules and the inventory plugin sit on this class. It owns the order of eksctl calls
-(one read per cluster, writes side by side, one poll per interval while waiting), check mode
-(reads, predicts, never writes) and the capacity snapshot of stop/start.
+(one read per cluster, writes side by side, one read back that verifies them, which is the
+first poll while waiting) and check mode (reads, predicts, never writes). The recording of
+stop/start is kept by ``_snapshots``; the provider decides when it is written and spent.
 """
 
 from __future__ import annotations
@@ -231,10 +232,15 @@ class CapacityProvider:
         if result["changed"] and not self.check_mode:
             self._write_all(cluster, steps, result)
             written = [step for step in steps if step.changed]
-            if wait:
-                self._wait_until_settled(cluster, written, deadline, result)
-            else:
-                self._verify(cluster, written, {ng["name"]: ng for ng in self._nodegroups(cluster, names)}, result)
+            try:
+                if wait:
+                    self._wait_until_settled(cluster, written, deadline, result)
+                else:
+                    self._verify(cluster, written, {ng["name"]: ng for ng in self._nodegroups(cluster, names)}, result)
+            except errors.CommandFailed as exc:
+                # The writes are done: a read after them that fails (throttled, a broken connection, an expired token) still
+                # reports what changed and carries the recording, or the role could not keep it.
+                raise type(exc)("%s; the writes before it went through, see nodegroups[]" % exc.msg, **dict(result, **exc.details)) from None
         if state == "started":
             self._forget_restored(steps, recorded, nodegroups, store, key, whole_cluster=not names, result=result, snapshots=snapshots)
         return self._with_facts(result, state)

@@ -76,7 +76,8 @@ options:
     type: int
   wait:
     description:
-      - Return only when every changed nodegroup reads C(ACTIVE) (self-managed, C(CREATE_COMPLETE) or C(UPDATE_COMPLETE)) with its new sizes.
+      - Return only when every changed nodegroup reads C(ACTIVE) (self-managed, a settled stack status as for eksctl: C(CREATE_COMPLETE),
+        C(UPDATE_COMPLETE), C(UPDATE_ROLLBACK_COMPLETE) or C(ROLLBACK_COMPLETE)) with its new sizes.
       - A nodegroup that becomes C(DEGRADED) or reaches a failed status fails the task at once.
       - While waiting, all pending nodegroups of the cluster are polled with one C(eksctl get nodegroup) per O(wait_sleep).
     type: bool
@@ -84,11 +85,12 @@ options:
   wait_timeout:
     description:
       - Longest time in seconds the task waits, in total, for busy nodegroups before scaling them and, with O(wait=true), for them to settle.
+      - From V(0) to V(604800) (7 days).
     type: int
     default: 1200
   wait_sleep:
     description:
-      - Seconds between two polls while waiting.
+      - Seconds between two polls while waiting, more than V(0) and at most V(3600).
     type: float
     default: 10
   restore_capacity:
@@ -336,8 +338,6 @@ def check_request(params: dict) -> dict:
         raise InvalidRequest("restore_capacity can only be used with state=started")
     if params["capacity_snapshots"] is not None and state == "present":
         raise InvalidRequest("capacity_snapshots can only be used with state=stopped or state=started")
-    if params["wait_timeout"] < 0:
-        raise InvalidRequest("wait_timeout must be 0 or greater")
     check_range(params, "wait_timeout", 0, 7 * 86400)
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")

@@ -72,16 +72,15 @@ def measure(world: EmulatedWorld, aws: AwsEmulator, args: str) -> tuple[int, col
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--nodegroups", type=int, default=5, help="managed nodegroups in the measured cluster")
+    parser.add_argument("--nodegroups", type=int, nargs="+", default=[5, 20], help="managed nodegroups in the measured cluster")
     options = parser.parse_args()
     own = os.environ.get("EKSCTL")
     binaries = [own] if own else eksctl_builds.built_binaries()
     if not binaries:
         print("real eksctl: no binary built (run `make eksctl`, or give EKSCTL=/path/to/eksctl); AWS call counts not measured")
         return
-    count = options.nodegroups
     with AwsEmulator(seed=False) as aws, tempfile.TemporaryDirectory(prefix="eks-costs-") as root:
-        for binary in binaries:
+        for binary, count in [(binary, count) for binary in binaries for count in options.nodegroups]:
             world = EmulatedWorld(tempfile.mkdtemp(dir=root), binary, aws)
             print()
             print("real eksctl %s on the emulated AWS, one cluster of %d managed nodegroups" % (world.version, count))

@@ -172,11 +172,6 @@ def test_select_nodegroups_lists_existing_on_unknown():
     assert "'zz'" in caught.value.msg and "it has: a, b" in caught.value.msg
 
 
-def test_check_restore_targets():
-    with pytest.raises(InvalidRequest, match="do not exist"):
-        planning.check_restore_targets({"zz": Capacity(1, 1, 2)}, [ng("a", 1, 1, 2)], cluster="demo")
-
-
 @pytest.mark.parametrize("nodegroups, cluster_status, phase, ready, stopped_count", [
     ([], "ACTIVE", "empty", False, 0),
     ([ng("a", 2, 1, 3)], "ACTIVE", "running", True, 0),

@@ -510,3 +510,19 @@ def test_a_nodegroup_still_updating_is_not_a_lost_write():
     fake.add(scale("ng-1", "--nodes=4"), contract.SCALE_STDOUT)
     made, _clock = provider(fake)
     assert apply(made, names=["ng-1"], sizes={"desired_size": 4})["changed"] is True
+
+
+def test_a_failed_read_back_after_the_writes_still_reports_them_and_the_recording(tmp_path):
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    fake = FakeEksctl({READ: [RUNNING, (1, "", contract.THROTTLED_STDERR)]})
+    fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
+    made, _clock = provider(fake)
+    made.client.retries = 0
+    with pytest.raises(errors.ThrottlingError) as raised:
+        apply(made, store=store, state="stopped")
+    details = raised.value.details
+    assert "the writes before it went through" in raised.value.msg
+    assert details["changed"] is True
+    assert [outcome["action"] for outcome in details["nodegroups"]] == ["stopped", "stopped"]
+    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
