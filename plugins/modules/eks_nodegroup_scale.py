@@ -76,7 +76,7 @@ options:
     type: int
   wait:
     description:
-      - Return only when every changed nodegroup reads C(ACTIVE) (self-managed, a settled stack status as for eksctl: C(CREATE_COMPLETE),
+      - Return only when every changed nodegroup reads C(ACTIVE) (self-managed, a stack status eksctl counts as settled, C(CREATE_COMPLETE),
         C(UPDATE_COMPLETE), C(UPDATE_ROLLBACK_COMPLETE) or C(ROLLBACK_COMPLETE)) with its new sizes.
       - A nodegroup that becomes C(DEGRADED) or reaches a failed status fails the task at once.
       - While waiting, all pending nodegroups of the cluster are polled with one C(eksctl get nodegroup) per O(wait_sleep).
