@@ -71,8 +71,11 @@ def test_check_mode_and_diff(monkeypatch, eksctl):
     assert result["capacity_snapshot"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
 
 
-def test_region_from_environment(monkeypatch, eksctl):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+# An empty AWS_REGION counts as unset, as it does for eksctl.
+@pytest.mark.parametrize("environment", [{"AWS_DEFAULT_REGION": "us-east-1"}, {"AWS_REGION": "", "AWS_DEFAULT_REGION": "us-east-1"}])
+def test_region_from_environment(monkeypatch, eksctl, environment):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=us-east-1"): [RUNNING]})
     args = base(eksctl, name="ng-1", desired_size=3)
     del args["region"]
@@ -190,16 +193,6 @@ def test_bad_input_fails_before_any_eksctl_call(monkeypatch, eksctl, tmp_path, a
     assert fake.calls == []
     assert option in result["msg"]
     assert "\n" not in result["msg"] and "Traceback" not in result["msg"]
-
-
-def test_empty_aws_region_is_unset_as_for_eksctl(monkeypatch, eksctl):
-    monkeypatch.setenv("AWS_REGION", "")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=us-east-1"): [RUNNING]})
-    args = base(eksctl, name="ng-1", desired_size=3)
-    del args["region"]
-    result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, args, fake)
-    assert not failed and result["region"] == "us-east-1"
 
 
 def test_profile_reaches_eksctl_unexpanded(monkeypatch, eksctl):
