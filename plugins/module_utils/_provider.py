@@ -112,17 +112,37 @@ class CapacityProvider:
         """
         def nodegroups() -> tuple[list[dict[str, t.Any]] | None, errors.CommandFailed | None]:
             try:
-                return self._nodegroups(name, names), None
+                return self._nodegroups_of_what_it_is(name, names, tolerant=tolerant)
             except errors.ClusterNotFound:
                 return None, None
-            except (errors.ClusterUnavailable, errors.NotEksCluster) as exc:
-                if tolerant:
-                    return [], exc
-                raise
 
         reads: list[t.Callable[[], t.Any]] = [lambda: self.client.describe_cluster(name), nodegroups]
         description, (groups, problem) = run_parallel(reads, self.parallelism)
         return description, groups, problem
+
+    def _nodegroups_of_what_it_is(self, name: str, names: t.Sequence[str] | None = None, *,
+                                  tolerant: bool = True) -> tuple[list[dict[str, t.Any]], errors.CommandFailed | None]:
+        """The nodegroups, or, with ``tolerant``, none and the error when the cluster cannot have readable ones
+        (CREATING/DELETING/FAILED, or not an EKS cluster at all)."""
+        try:
+            return self._nodegroups(name, names), None
+        except (errors.ClusterUnavailable, errors.NotEksCluster) as exc:
+            if tolerant:
+                return [], exc
+            raise
+
+    @staticmethod
+    def _summary(name: str, groups: list[dict[str, t.Any]], cluster_status: str | None, problem: errors.CommandFailed | None,
+                 connector: bool = False) -> dict[str, t.Any]:
+        """``status_summary``: the nodegroups aggregated, or ``unsupported`` (with the reason) for a connector cluster."""
+        if cluster_status is None and isinstance(problem, errors.ClusterUnavailable):
+            cluster_status = unavailable_cluster_status(problem.details.get("stderr", ""))
+        summary = summarize_status(groups, cluster_status)
+        if connector or isinstance(problem, errors.NotEksCluster):
+            # Registered through EKS Connector: listed by eksctl, but it has no nodegroups eksctl can read or scale.
+            summary.update(phase="unsupported", reason="cluster %r is registered through EKS Connector; eksctl cannot read or scale "
+                                                       "its nodes, which its own Kubernetes provider manages" % name)
+        return summary
 
     def cluster_details(self, name: str) -> dict[str, t.Any] | None:
         """Description and nodegroups of one cluster (two reads, side by side), or None if it does not exist."""
@@ -130,11 +150,7 @@ class CapacityProvider:
         if description is None:
             return None
         groups = groups or []
-        summary = summarize_status(groups, description["status"])
-        if description["connector"] or isinstance(problem, errors.NotEksCluster):
-            # Registered through EKS Connector: listed by eksctl, but it has no nodegroups eksctl can read or scale.
-            summary.update(phase="unsupported", reason="cluster %r is registered through EKS Connector; eksctl cannot read or scale "
-                                                       "its nodes, which its own Kubernetes provider manages" % name)
+        summary = self._summary(name, groups, description["status"], problem, description["connector"])
         description.update(
             owned=owned_from_tags(description["tags"]),
             nodegroups=groups,
@@ -145,12 +161,8 @@ class CapacityProvider:
 
     def status_summary(self, name: str) -> dict[str, t.Any]:
         """The ``status_summary`` of a listed cluster from its nodegroups alone (one read), for the inventory plugin."""
-        try:
-            return summarize_status(self.client.list_nodegroups(name))
-        except errors.ClusterUnavailable as exc:
-            return summarize_status([], unavailable_cluster_status(exc.details.get("stderr", "")))
-        except errors.NotEksCluster as exc:
-            return dict(summarize_status([]), phase="unsupported", reason=exc.msg)
+        groups, problem = self._nodegroups_of_what_it_is(name)
+        return self._summary(name, groups, None, problem)
 
     def cluster_info(self, *, name: str | None = None, details: bool = False, all_regions: bool = False) -> list[dict[str, t.Any]]:
         if name:
@@ -225,7 +237,7 @@ class CapacityProvider:
         if state == "stopped" and not self.check_mode and store and recorded:
             # Recorded before the first write, so an interrupted stop still has every size to restore.
             fresh = {step.name: step.before for step in steps if step.changed}
-            recorded = merge_recordings(fresh, store.record(key, fresh, recorded), recorded)
+            recorded = store.record(key, fresh, recorded)
         if state != "present":
             # Set before the writes: a failed write still returns the recording for the role to keep.
             self._set_recording(result, snapshots, key, recorded, recorded)
