@@ -109,7 +109,6 @@ keyed_groups:
 
 import fnmatch
 import functools
-import os
 import re
 import shutil
 import sys
@@ -124,17 +123,6 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import Ek
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import validate_name, validate_region
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import CapacityProvider, run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
-
-
-def first_set(*names: str) -> str | None:
-    return next((os.environ[name] for name in names if os.environ.get(name)), None)
-
-
-def environment_credentials() -> Credentials:
-    """The credentials eksctl will find in the environment, as the modules read them: the client redacts them from every
-    message, and hands AWX's AWS_SECURITY_TOKEN to eksctl as AWS_SESSION_TOKEN."""
-    return Credentials(first_set("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"), first_set("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"),
-                       first_set("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"))
 
 
 def group_name(prefix: str, value: str) -> str:
@@ -156,7 +144,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         return EksctlClient(SubprocessRunner(), resolve_binary(self.get_option("eksctl_path"), on_path), region=region,
                             profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"),
-                            credentials=environment_credentials())
+                            # Known to the client, so it redacts them from every message; AWX's AWS_SECURITY_TOKEN reaches eksctl
+                            # as AWS_SESSION_TOKEN.
+                            credentials=Credentials.from_environment())
 
     def _read(self) -> tuple[list[dict], list[str]]:
         """The clusters, and one line per region or cluster that could not be read."""

@@ -63,10 +63,29 @@ ALL_REGIONS_START = "us-east-1"
 T = t.TypeVar("T")
 
 
+# Where the credentials come from when no option gives them, in order: the SDKs' names, then the older ones
+# (AWX sets AWS_SECURITY_TOKEN). The modules' argument spec and the inventory plugin read the same variables.
+CREDENTIAL_VARIABLES = {
+    "access_key": ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"),
+    "secret_key": ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"),
+    "session_token": ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"),
+}
+
+
+def first_set(names: t.Iterable[str]) -> str | None:
+    """The first of the environment variables that is set and not empty (the SDKs treat an empty one as unset)."""
+    return next((os.environ[name] for name in names if os.environ.get(name)), None)
+
+
 class Credentials(t.NamedTuple):
     access_key: str | None = None
     secret_key: str | None = None
     session_token: str | None = None
+
+    @classmethod
+    def from_environment(cls) -> Credentials:
+        """The credentials eksctl will find in the environment, as the modules read them."""
+        return cls(*(first_set(CREDENTIAL_VARIABLES[field]) for field in cls._fields))
 
     def environment(self) -> dict[str, str]:
         """Only these reach eksctl; never argv. The SDK reads AWS_SESSION_TOKEN, not AWX's AWS_SECURITY_TOKEN."""
@@ -156,13 +175,21 @@ class EksctlClient:
         window = min(MAX_BACKOFF, self.retry_delay * (2 ** attempt))
         return window / 2 + self.jitter(0, window / 2)
 
-    def call(self, words: t.Sequence[str], flags: dict[str, t.Any], *, what: str) -> CommandResult:
-        """Run eksctl; retry throttling and broken connections; raise a typed error on failure."""
+    def call(self, words: t.Sequence[str], flags: dict[str, t.Any], *, what: str,
+             incomplete: t.Callable[[CommandResult], bool] = lambda result: False) -> CommandResult:
+        """Run eksctl; retry throttling and broken connections; raise a typed error on failure.
+
+        ``incomplete`` tells a success that is worth another attempt too (while attempts remain), such as a
+        ``get cluster -A`` that skipped a region for a transient reason."""
         argv = self.argv(words, flags)
         attempt = 0
         while True:
             result = self.runner.run(argv, self.environment(), self.command_timeout)
             if result.rc == 0:
+                if incomplete(result) and attempt < self.retries:
+                    self.sleep(self.backoff(attempt))
+                    attempt += 1
+                    continue
                 return result
             kind = classify_failure(result.stderr)
             if kind in RETRIED and attempt < self.retries:
@@ -201,25 +228,21 @@ class EksctlClient:
     def list_clusters(self, *, all_regions: bool = False) -> list[dict[str, t.Any]]:
         where = "all regions" if all_regions else "region %s" % (self.region or "(resolved by eksctl)")
         flags = {"all-regions": all_regions, "output": "json"}
-        attempt = 0
-        while True:
-            try:
-                result = self.call(["get", "cluster"], flags, what="list the clusters of %s" % where)
-            except errors.RegionError:
-                if not all_regions or self.region:
-                    raise
-                # --all-regions still needs a region to start from (it asks that region for the enabled ones), and fails
-                # without one. None was given or configured, so start where the commercial partition always answers.
-                return self.for_region(ALL_REGIONS_START).list_clusters(all_regions=True)
-            clusters = self.parse(parse_cluster_list, result, self.argv(["get", "cluster"], flags))
-            skipped = skipped_regions(result.stderr)
-            if any(classify_cause(cause) in RETRIED for cause in skipped.values()) and attempt < self.retries:
-                self.sleep(self.backoff(attempt))
-                attempt += 1
-                continue
-            self.warnings.extend("eksctl could not read region %s, so its clusters are missing from the list: %s"
-                                 % (region, self._redact(cause)) for region, cause in sorted(skipped.items()))
-            return clusters
+
+        def skipped_for_a_transient_reason(result: CommandResult) -> bool:
+            return any(classify_cause(cause) in RETRIED for cause in skipped_regions(result.stderr).values())
+
+        try:
+            result = self.call(["get", "cluster"], flags, what="list the clusters of %s" % where, incomplete=skipped_for_a_transient_reason)
+        except errors.RegionError:
+            if not all_regions or self.region:
+                raise
+            # --all-regions still needs a region to start from (it asks that region for the enabled ones), and fails
+            # without one. None was given or configured, so start where the commercial partition always answers.
+            return self.for_region(ALL_REGIONS_START).list_clusters(all_regions=True)
+        self.warnings.extend("eksctl could not read region %s, so its clusters are missing from the list: %s"
+                             % (region, self._redact(cause)) for region, cause in sorted(skipped_regions(result.stderr).items()))
+        return self.parse(parse_cluster_list, result, self.argv(["get", "cluster"], flags))
 
     def describe_cluster(self, name: str) -> dict[str, t.Any] | None:
         """The cluster's description, or None when EKS says it does not exist."""

@@ -12,14 +12,13 @@ domain exceptions become ``fail_json``."""
 from __future__ import annotations
 
 import math
-import os
 import re
 import typing as t
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
-from ._eksctl import Credentials, EksctlClient, resolve_binary
+from ._eksctl import CREDENTIAL_VARIABLES, Credentials, EksctlClient, first_set, resolve_binary
 from ._errors import EksctlError, InvalidRequest
 from ._planning import validate_region
 from ._provider import CapacityProvider
@@ -34,21 +33,21 @@ PROFILE_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+@:/-]{0,127}")
 
 def non_empty_env_fallback(*names: str) -> str:
     """The first of the variables that is set and not empty: the AWS SDKs treat AWS_REGION="" as unset."""
-    for name in names:
-        if os.environ.get(name):
-            return os.environ[name]
-    raise AnsibleFallbackNotFound
+    value = first_set(names)
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
 
 
 SHARED_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "region": {"type": "str", "aliases": ["aws_region"], "fallback": (non_empty_env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])},
     "profile": {"type": "str", "aliases": ["aws_profile"]},
     "access_key": {"type": "str", "aliases": ["aws_access_key_id", "aws_access_key"], "no_log": True,
-                   "fallback": (env_fallback, ["AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"])},
+                   "fallback": (env_fallback, list(CREDENTIAL_VARIABLES["access_key"]))},
     "secret_key": {"type": "str", "aliases": ["aws_secret_access_key", "aws_secret_key"], "no_log": True,
-                   "fallback": (env_fallback, ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"])},
+                   "fallback": (env_fallback, list(CREDENTIAL_VARIABLES["secret_key"]))},
     "session_token": {"type": "str", "aliases": ["aws_session_token", "security_token", "aws_security_token"], "no_log": True,
-                      "fallback": (env_fallback, ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"])},
+                      "fallback": (env_fallback, list(CREDENTIAL_VARIABLES["session_token"]))},
     "eksctl_path": {"type": "path"},
     "command_timeout": {"type": "int", "default": 300},
     "retries": {"type": "int", "default": 5},
