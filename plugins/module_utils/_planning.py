@@ -30,7 +30,7 @@ NAME_LIMITS = {"cluster": 100, "nodegroup": 63}
 # Its message quotes the pattern below, but the check it runs (IsInvalidNameArg) only refuses
 # characters other than letters, digits and "-"; that check is the one mirrored here.
 EKSCTL_NODEGROUP_RULE = "[a-zA-Z][-a-zA-Z0-9]*"
-EKSCTL_NODEGROUP_PATTERN = re.compile(r"\A[a-zA-Z0-9-]+\Z")
+EKSCTL_NODEGROUP_PATTERN = re.compile(r"[a-zA-Z0-9-]+")
 # Matched whole (fullmatch: "$" would accept a trailing newline) and in ASCII ("\d" would accept any Unicode digit).
 REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 REGION_LIMIT = 32
@@ -93,7 +93,7 @@ def validate_name(value: t.Any, *, option: str, kind: str) -> str:
 
 
 def eksctl_can_scale(name: str) -> bool:
-    return bool(EKSCTL_NODEGROUP_PATTERN.match(name))
+    return bool(EKSCTL_NODEGROUP_PATTERN.fullmatch(name))
 
 
 def validate_scalable_name(value: t.Any, *, option: str) -> str:
