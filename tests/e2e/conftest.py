@@ -12,7 +12,6 @@ Run with ``make e2e`` (or ``make e2e EKSCTL=/path/to/eksctl``).
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import pytest
@@ -23,7 +22,7 @@ sys.path[:0] = [HERE, os.path.join(TESTS, "utils"), os.path.join(TESTS, "simulat
 
 import eksctl_builds  # noqa: E402  pylint: disable=wrong-import-position
 from aws_emulator import AwsEmulator  # noqa: E402  pylint: disable=wrong-import-position
-from worlds import EmulatedWorld, SimulatedWorld  # noqa: E402  pylint: disable=wrong-import-position
+from worlds import EmulatedWorld, SimulatedWorld, version_of  # noqa: E402  pylint: disable=wrong-import-position
 
 SIMULATOR = "simulator"
 
@@ -39,10 +38,6 @@ def real_binaries() -> list[str]:
         raise pytest.UsageError("no real eksctl to test: run `python tests/e2e/eksctl_builds.py` first (make e2e does), "
                                 "or give one with EKSCTL=/path/to/eksctl")
     return built
-
-
-def version_of(binary: str) -> str:
-    return subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=60).stdout.strip()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -12,6 +12,7 @@ same queries (``sizes``, ``calls``) and take the same changes between steps.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -47,6 +48,12 @@ def run_eksctl(argv: list[str], env: dict[str, str], cwd: str | None = None,
         if TRANSIENT not in completed.stderr:
             break
     return completed
+
+
+@functools.lru_cache(maxsize=None)
+def version_of(binary: str) -> str:
+    """What an eksctl binary says its version is (asked once per binary)."""
+    return subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=60).stdout.strip()
 
 
 class AnsibleHarness:
@@ -199,7 +206,7 @@ class EmulatedWorld(AnsibleHarness):
 
     def __init__(self, root: str, binary: str, aws: t.Any) -> None:
         self.binary = binary
-        self.version = subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+        self.version = version_of(binary)
         self.aws = aws
         self.call_log = os.path.join(root, "eksctl-calls.log")
         bin_dir = os.path.join(root, "bin")
