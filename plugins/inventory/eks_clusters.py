@@ -120,9 +120,10 @@ from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, resolve_binary
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError, EksctlNotFound
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import validate_name, validate_region
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import CapacityProvider, run_parallel
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._concurrency import run_parallel
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._reader import ClusterReader
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_name, validate_region
 
 
 def group_name(prefix: str, value: str) -> str:
@@ -167,7 +168,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 clusters.extend(listing)
         clusters = [cluster for cluster in clusters if self._valid(cluster, problems) and self._wanted(cluster["name"])]
         if self.get_option("phase_groups"):
-            summaries = run_parallel([functools.partial(self._summary, cluster) for cluster in clusters], workers)
+            summaries = ClusterReader(self._client(None), parallelism=workers).summaries(clusters)
             for cluster, summary in zip(clusters, summaries):
                 if isinstance(summary, EksctlError):
                     cluster["error"] = summary.msg
@@ -202,12 +203,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if include and not any(fnmatch.fnmatchcase(name, pattern) for pattern in include):
             return False
         return not any(fnmatch.fnmatchcase(name, pattern) for pattern in self.get_option("exclude"))
-
-    def _summary(self, cluster: dict) -> dict | EksctlError:
-        try:
-            return CapacityProvider(self._client(cluster["region"]), parallelism=1).status_summary(cluster["name"])
-        except EksctlError as exc:
-            return exc
 
     def _populate(self, clusters: list[dict]) -> None:
         strict = self.get_option("strict")

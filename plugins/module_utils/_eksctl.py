@@ -24,7 +24,6 @@ from ._parsing import (
     parse_cluster_description,
     parse_cluster_list,
     parse_nodegroups,
-    redact,
     skipped_regions,
 )
 from ._runner import CommandResult, Runner
@@ -70,6 +69,14 @@ CREDENTIAL_VARIABLES = {
     "secret_key": ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"),
     "session_token": ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"),
 }
+
+
+def redact(text: str, secrets: t.Iterable[str]) -> str:
+    """The text with every secret the client knows replaced: nothing eksctl echoes reaches a message or a log."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "********")
+    return text
 
 
 def first_set(names: t.Iterable[str]) -> str | None:

@@ -49,16 +49,6 @@ FAILURE_PATTERNS = (
 ARN_PATTERN = re.compile(r"^arn:aws[a-zA-Z-]*:eks:(?P<region>[a-z0-9-]+):\d*:cluster/")
 OWNED_VALUES = {"True": True, "False": False}
 
-# How nodegroup statuses count. Managed nodegroups report the EKS NodegroupStatus; self-managed
-# ones report their CloudFormation stack status, which is never ACTIVE. The settled stack statuses
-# are eksctl's own (``nonTransitionalReadyStackStatuses``): a stack whose last update rolled back is
-# settled, and its Auto Scaling group scales normally, since a scale does not touch the stack.
-READY_STATUSES = frozenset(("ACTIVE", "CREATE_COMPLETE", "UPDATE_COMPLETE", "ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"))
-# IMPORT_ROLLBACK_COMPLETE is not in eksctl's settled list; eksctl never imports nodegroup stacks, so
-# a stack in it was changed outside eksctl, and it counts as failed rather than as busy for ever.
-FAILED_STATUSES = frozenset(("DEGRADED", "CREATE_FAILED", "DELETE_FAILED", "UPDATE_FAILED", "ROLLBACK_FAILED",
-                             "UPDATE_ROLLBACK_FAILED", "IMPORT_ROLLBACK_FAILED", "IMPORT_ROLLBACK_COMPLETE"))
-
 
 def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     """A short single-line excerpt for messages."""
@@ -204,22 +194,3 @@ def error_line(stderr: str) -> str:
         if line.startswith("Error: "):
             return line[len("Error: "):]
     return lines[-1] if lines else ""
-
-
-def redact(text: str, secrets: t.Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "********")
-    return text
-
-
-def nodegroup_is_ready(status: str) -> bool:
-    return status in READY_STATUSES
-
-
-def nodegroup_has_failed(status: str) -> bool:
-    return status in FAILED_STATUSES or status.endswith("_FAILED")
-
-
-def nodegroup_is_busy(status: str) -> bool:
-    return not nodegroup_is_ready(status) and not nodegroup_has_failed(status)

@@ -35,11 +35,11 @@ import tempfile
 import typing as t
 
 from ._errors import EksctlError
-from ._planning import SIZE_OPTIONS, Capacity
+from ._model import SIZE_OPTIONS, Capacity, Recording
 
+# The file's format. A reader refuses a newer one rather than rewrite what it does not understand.
 FORMAT_VERSION = 1
-
-Recording = t.Dict[str, Capacity]
+DEFAULT_SNAPSHOT_PATH = "~/.ansible/eks_tools.eksctl/capacity_snapshots.json"
 
 
 class SnapshotError(EksctlError):
@@ -133,6 +133,13 @@ class SnapshotStore:
             raise SnapshotError("cannot read the capacity snapshot %s (%s); fix or move it, or pass restore_capacity" % (self.path, exc)) from None
         if not isinstance(document, dict) or not isinstance(document.get("clusters"), dict):
             raise SnapshotError("the capacity snapshot %s is not in the expected format; fix or move it" % self.path)
+        # A hand-written file may lack the version: it is read as version 1, the only format there has been so far.
+        version = document.get("version", FORMAT_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise SnapshotError("the capacity snapshot %s has no valid format version (%r); fix or move it" % (self.path, version))
+        if version > FORMAT_VERSION:
+            raise SnapshotError("the capacity snapshot %s has format version %d, written by a newer eks_tools.eksctl (this one reads version %d); "
+                                "upgrade the collection on this controller, or pass restore_capacity" % (self.path, version, FORMAT_VERSION))
         return document
 
     def _write(self, target: str, document: dict[str, t.Any]) -> None:

@@ -273,8 +273,7 @@ clusters:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, build_client, build_provider, run_module
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import validate_name
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, report_clusters, run_module
 
 
 def main() -> None:
@@ -287,16 +286,7 @@ def main() -> None:
         mutually_exclusive=[("name", "all_regions")],
         supports_check_mode=True,
     )
-
-    def report() -> dict:
-        name = module.params["name"]
-        if name is not None:
-            validate_name(name, option="name", kind="cluster")
-        provider = build_provider(module, build_client(module))
-        clusters = provider.cluster_info(name=name, details=module.params["details"], all_regions=module.params["all_regions"])
-        return {"changed": False, "clusters": clusters, "warnings": provider.client.warnings}
-
-    run_module(module, report)
+    run_module(module, report_clusters)
 
 
 if __name__ == "__main__":

@@ -294,77 +294,10 @@ diff:
            "after": {"nodegroups": {"ng-1": {"desired_size": 0, "min_size": 0, "max_size": 5}}}}
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import InvalidRequest
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import (
-    argument_spec,
-    build_client,
-    build_provider,
-    check_range,
-    run_module,
-)
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import (
-    SIZE_OPTIONS,
-    validate_name,
-    validate_restore_capacity,
-    validate_scalable_name,
-    validate_sizes,
-)
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
-
-DEFAULT_SNAPSHOT_PATH = "~/.ansible/eks_tools.eksctl/capacity_snapshots.json"
-
-
-def check_request(params: dict) -> dict:
-    """Every check that needs no eksctl call. Returns the validated request."""
-    state = params["state"]
-    validate_name(params["cluster"], option="cluster", kind="cluster")
-    names = params["name"] or []
-    for name in names:
-        validate_scalable_name(name, option="name")
-    sizes = {key: params[key] for key in SIZE_OPTIONS}
-    given = [key for key, value in sizes.items() if value is not None]
-    if state == "present":
-        if not names:
-            raise InvalidRequest("name is required with state=present")
-        if not given:
-            raise InvalidRequest("state=present needs at least one of desired_size, min_size, max_size")
-    elif given:
-        raise InvalidRequest("%s cannot be used with state=%s; stop and start keep or restore the recorded sizes" % (", ".join(given), state))
-    if params["restore_capacity"] is not None and state != "started":
-        raise InvalidRequest("restore_capacity can only be used with state=started")
-    if params["capacity_snapshots"] is not None and state == "present":
-        raise InvalidRequest("capacity_snapshots can only be used with state=stopped or state=started")
-    check_range(params, "wait_timeout", 0, 7 * 86400)
-    if params["wait_sleep"] <= 0:
-        raise InvalidRequest("wait_sleep must be greater than 0")
-    check_range(params, "wait_sleep", 0, 3600)
-    snapshot_path = params["snapshot_path"]
-    if os.path.isdir(snapshot_path):
-        raise InvalidRequest("snapshot_path=%s is a directory; give a file path" % snapshot_path)
-    return {
-        "cluster": params["cluster"],
-        "state": state,
-        "names": names,
-        "sizes": validate_sizes(sizes),
-        "restore": validate_restore_capacity(params["restore_capacity"]) if params["restore_capacity"] is not None else None,
-        "store": SnapshotStore(snapshot_path),
-        "snapshots": validate_capacity_snapshots(params["capacity_snapshots"]),
-    }
-
-
-def validate_capacity_snapshots(value: dict | None) -> dict:
-    """The host fact eks_capacity_snapshots as given back: "<region>/<cluster>" to a restore_capacity-like dictionary."""
-    snapshots = {}
-    for key, recording in (value or {}).items():
-        region, _separator, cluster = str(key).partition("/")
-        if not region or not cluster:
-            raise InvalidRequest("capacity_snapshots keys must be <region>/<cluster>, as eks_capacity_snapshots has them; got %r" % (key,))
-        snapshots[key] = validate_restore_capacity(recording, option="capacity_snapshots[%s]" % key)
-    return snapshots
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, run_module, scale_nodegroups
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import DEFAULT_SNAPSHOT_PATH
 
 
 def main() -> None:
@@ -385,13 +318,7 @@ def main() -> None:
         ),
         supports_check_mode=True,
     )
-
-    def scale() -> dict:
-        request = check_request(module.params)
-        provider = build_provider(module, build_client(module), wait_timeout=module.params["wait_timeout"], wait_sleep=module.params["wait_sleep"])
-        return provider.apply(wait=module.params["wait"], diff=module._diff, **request)
-
-    run_module(module, scale)
+    run_module(module, scale_nodegroups)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, format_flag, resolve_binary
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, format_flag, redact, resolve_binary
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import BINARY, FakeEksctl
 
@@ -139,3 +139,8 @@ def test_parse_error_names_the_command_and_hides_secrets():
     assert caught.value.details["cmd"] == [BINARY, "get", "cluster", "--output=json", "--region=eu-north-1"]
     assert SECRET not in repr((caught.value.msg, caught.value.details))
     assert "garbage with ******** inside" in caught.value.msg
+
+
+
+def test_redact_replaces_every_secret():
+    assert redact("key=AKIA1 secret=s3cr3t again s3cr3t", ["s3cr3t", "AKIA1", ""]) == "key=******** secret=******** again ********"

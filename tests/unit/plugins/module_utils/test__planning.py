@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _planning as planning
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import InvalidRequest
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import Capacity
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity
 
 
 def ng(name, desired, minimum, maximum, kind="managed", status="ACTIVE"):
@@ -103,113 +103,10 @@ def test_plan_start_refuses_fallback_above_max():
         planning.plan_start([ng("a", 0, 0, 0, kind="unmanaged", status="CREATE_COMPLETE")], {})
 
 
-@pytest.mark.parametrize("sizes, fragment", [
-    ({"desired_size": -1}, "desired_size must be 0 or greater"),
-    ({"min_size": -2}, "min_size must be 0 or greater"),
-    ({"max_size": 0}, "max_size must be at least 1"),
-    ({"min_size": 3, "max_size": 2}, "min_size (3) must not be greater than max_size (2)"),
-    ({"desired_size": 1, "min_size": 2}, "desired_size (1) must not be below min_size (2)"),
-    ({"desired_size": 5, "max_size": 4}, "desired_size (5) must not be above max_size (4)"),
-    ({"desired_size": "3"}, "desired_size must be an integer"),
-    ({"desired_size": True}, "desired_size must be an integer"),
-])
-def test_validate_sizes(sizes, fragment):
-    with pytest.raises(InvalidRequest) as caught:
-        planning.validate_sizes(sizes)
-    assert fragment in caught.value.msg
-
-
-def test_validate_sizes_returns_given_only():
-    assert planning.validate_sizes({"desired_size": 2, "min_size": None, "max_size": 4}) == {"desired_size": 2, "max_size": 4}
-
-
-@pytest.mark.parametrize("value", ["", " demo", "-rf", "a;b", "$(id)", "`id`", "a\nb", "a b", "a" * 101, None, 5])
-def test_validate_cluster_name_refuses(value):
-    with pytest.raises(InvalidRequest, match="cluster"):
-        planning.validate_name(value, option="cluster", kind="cluster")
-
-
-@pytest.mark.parametrize("value", ["demo", "a", "Prod_01-eu", "1abc", "a" * 100])
-def test_validate_cluster_name_accepts(value):
-    assert planning.validate_name(value, option="cluster", kind="cluster") == value
-
-
-def test_nodegroup_name_limit_is_63():
-    planning.validate_name("n" * 63, option="name", kind="nodegroup")
-    with pytest.raises(InvalidRequest, match="at most 63"):
-        planning.validate_name("n" * 64, option="name", kind="nodegroup")
-
-
-@pytest.mark.parametrize("value, ok", [
-    ("eu-north-1", True), ("us-gov-west-1", True), ("ap-southeast-5", True), ("cn-northwest-1", True),
-    ("eu_north_1", False), ("EU-NORTH-1", False), ("europe", False), ("us-east-1; rm", False), ("", False),
-])
-def test_validate_region(value, ok):
-    if ok:
-        assert planning.validate_region(value) == value
-    else:
-        with pytest.raises(InvalidRequest, match="region"):
-            planning.validate_region(value)
-
-
-@pytest.mark.parametrize("value, fragment", [
-    ([], "must be a dictionary"),
-    ({"ng-1": 3}, "must be a dictionary with"),
-    ({"ng-1": {"desired_size": 1, "min_size": 1}}, "lacks max_size"),
-    ({"ng-1": {"desired_size": 1, "min_size": 1, "max_size": 2, "extra": 1}}, "unknown keys: extra"),
-    ({"ng-1": {"desired_size": 3, "min_size": 1, "max_size": 2}}, "restore_capacity[ng-1].desired_size"),
-    ({"bad name": {"desired_size": 1, "min_size": 1, "max_size": 2}}, "restore_capacity key"),
-])
-def test_validate_restore_capacity(value, fragment):
-    with pytest.raises(InvalidRequest) as caught:
-        planning.validate_restore_capacity(value)
-    assert fragment in caught.value.msg
-
-
 def test_select_nodegroups_lists_existing_on_unknown():
     with pytest.raises(InvalidRequest) as caught:
         planning.select_nodegroups([ng("a", 1, 1, 2), ng("b", 1, 1, 2)], ["a", "zz"], cluster="demo")
     assert "'zz'" in caught.value.msg and "it has: a, b" in caught.value.msg
-
-
-@pytest.mark.parametrize("nodegroups, cluster_status, phase, ready, stopped_count", [
-    ([], "ACTIVE", "empty", False, 0),
-    ([ng("a", 2, 1, 3)], "ACTIVE", "running", True, 0),
-    ([ng("a", 2, 1, 3, kind="unmanaged", status="CREATE_COMPLETE")], None, "running", True, 0),
-    ([ng("a", 2, 1, 3, kind="unmanaged", status="UPDATE_COMPLETE")], None, "running", True, 0),
-    ([ng("a", 0, 0, 3)], "ACTIVE", "stopped", False, 1),
-    ([ng("a", 0, 0, 3), ng("b", 0, 0, 2, kind="unmanaged", status="UPDATE_COMPLETE")], None, "stopped", False, 2),
-    ([ng("a", 0, 0, 3), ng("b", 1, 1, 2)], None, "partial", False, 1),
-    ([ng("a", 2, 1, 3, status="UPDATING")], None, "updating", False, 0),
-    ([ng("a", 2, 1, 3, status="DEGRADED"), ng("b", 1, 1, 2, status="UPDATING")], None, "degraded", False, 0),
-    ([ng("a", 2, 1, 3)], "FAILED", "degraded", True, 0),
-    ([ng("a", 2, 1, 3)], "UPDATING", "updating", True, 0),
-    ([ng("a", 2, 1, 3, kind="unmanaged", status="UPDATE_ROLLBACK_COMPLETE")], None, "running", True, 0),
-    ([ng("a", 0, 0, 3, kind="unmanaged", status="ROLLBACK_COMPLETE")], None, "stopped", False, 1),
-])
-def test_summarize_status(nodegroups, cluster_status, phase, ready, stopped_count):
-    summary = planning.summarize_status(nodegroups, cluster_status)
-    assert (summary["phase"], summary["ready"], summary["nodegroups_stopped"]) == (phase, ready, stopped_count)
-    assert summary["nodegroups_total"] == len(nodegroups)
-    assert summary["desired_nodes"] == sum(n["desired_size"] for n in nodegroups)
-
-
-@pytest.mark.parametrize("name, scalable", [
-    ("ng-1", True), ("Workers", True), ("a", True), ("1ng", True),
-    ("tf_workers", False), ("ng-1\n", False), ("ng.1", False),
-])
-def test_validate_scalable_name_follows_eksctls_rule(name, scalable):
-    if scalable:
-        assert planning.validate_scalable_name(name, option="name") == name
-    else:
-        with pytest.raises(InvalidRequest) as raised:
-            planning.validate_scalable_name(name, option="name")
-        assert raised.value.msg.startswith("name=")
-
-
-def test_unscalable_name_message_names_eksctls_rule():
-    with pytest.raises(InvalidRequest, match=r"name='tf_workers': eksctl cannot scale .*\[a-zA-Z\]\[-a-zA-Z0-9\]\*"):
-        planning.validate_scalable_name("tf_workers", option="name")
 
 
 def test_refuse_unscalable_blocks_every_write_but_ignores_nodegroups_left_alone():

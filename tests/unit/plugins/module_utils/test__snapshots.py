@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import Capacity
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotError, SnapshotStore, snapshot_key
 
 
@@ -44,6 +44,30 @@ def test_malformed_entry_is_reported(tmp_path):
     path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"nodegroups": {"a": {"desired_size": 1}}}}}))
     with pytest.raises(SnapshotError, match="malformed entry for nodegroup 'a'"):
         SnapshotStore(str(path)).load("r/c")
+
+
+@pytest.mark.parametrize("version, fragment", [
+    (2, "has format version 2, written by a newer eks_tools.eksctl (this one reads version 1); upgrade the collection"),
+    ("1", "has no valid format version ('1'); fix or move it"),
+    (0, "has no valid format version (0)"),
+    (True, "has no valid format version (True)"),
+])
+def test_a_snapshot_of_another_format_version_is_refused_and_kept(tmp_path, version, fragment):
+    path = tmp_path / "snap.json"
+    text = json.dumps({"version": version, "clusters": {"r/c": {"nodegroups": {"a": {"desired_size": 1, "min_size": 1, "max_size": 2}}}}})
+    path.write_text(text)
+    store = SnapshotStore(str(path))
+    for read in (lambda: store.load("r/c"), lambda: store.record("r/c", {"b": Capacity(1, 1, 1)}), lambda: store.forget("r/c", ["a"])):
+        with pytest.raises(SnapshotError) as raised:
+            read()
+        assert fragment in raised.value.msg
+    assert path.read_text() == text
+
+
+def test_a_snapshot_without_a_version_is_read_as_version_1(tmp_path):
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps({"clusters": {"r/c": {"nodegroups": {"a": {"desired_size": 1, "min_size": 1, "max_size": 2}}}}}))
+    assert SnapshotStore(str(path)).load("r/c") == {"a": Capacity(1, 1, 2)}
 
 
 def test_parallel_writers_lose_nothing(tmp_path):

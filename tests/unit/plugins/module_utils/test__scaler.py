@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The provider: which eksctl calls run, in which order, and what is reported."""
+"""The scaler: which eksctl calls a change runs, in which order, and what is reported."""
 
 from __future__ import annotations
 
@@ -9,46 +9,11 @@ import json
 import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EksctlClient
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._planning import Capacity
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._provider import CapacityProvider
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import BINARY, FakeEksctl, nodegroups_json
-
-READ = ("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1")
-RUNNING = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 2, 1, 4), ("ng-1", "managed", "ACTIVE", 3, 2, 5))
-STOPPED = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 0, 0, 5))
-
-
-def scale(name, *flags):
-    return ("scale", "nodegroup", "--cluster=demo", "--name=%s" % name) + flags + ("--region=eu-north-1",)
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def provider(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, parallelism=5):
-    clock = Clock()
-    client = EksctlClient(fake, BINARY, region=region, sleep=clock.sleep)
-    return CapacityProvider(client, check_mode=check_mode, parallelism=parallelism, wait_timeout=wait_timeout, wait_sleep=5,
-                            clock=clock, sleep=clock.sleep), clock
-
-
-def apply(made, store=None, **kwargs):
-    request = {"cluster": "demo", "state": "present", "names": None, "sizes": {}, "restore": None, "store": store, "wait": False, "diff": True}
-    request.update(kwargs)
-    return made.apply(**request)
+from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, RUNNING, STOPPED, apply, provider, scale
 
 
 def test_noop_is_one_read_and_unchanged():
@@ -234,73 +199,11 @@ def test_missing_cluster_fails_with_cluster_not_found():
         apply(made, state="stopped")
 
 
-def test_cluster_info_named_cluster_two_reads():
-    fake = FakeEksctl({READ: [contract.NODEGROUPS_MIXED],
-                       ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION]})
-    made, _clock = provider(fake)
-    (cluster,) = made.cluster_info(name="demo")
-    assert len(fake.calls) == 2
-    assert cluster["region"] == "eu-north-1" and cluster["owned"] is True
-    assert cluster["status_summary"] == {"phase": "running", "ready": True, "nodegroups_total": 2, "nodegroups_ready": 2,
-                                         "nodegroups_stopped": 0, "desired_nodes": 5}
-    assert cluster["nodes_exist"] is True
-
-
-def test_cluster_info_missing_cluster_is_empty():
-    fake = FakeEksctl({("get", "nodegroup", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)],
-                       ("get", "cluster", "--name=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)]})
-    made, _clock = provider(fake)
-    assert made.cluster_info(name="X") == []
-
-
-def test_cluster_info_details_for_all_regions_reads_each_in_its_region():
-    listing = json.dumps([{"Name": "a", "Region": "us-east-1", "Owned": "False"}], indent=4)
-    description = contract.CLUSTER_DESCRIPTION.replace("eu-north-1", "us-east-1").replace("cluster/demo", "cluster/a").replace('"Name": "demo"', '"Name": "a"')
-    fake = FakeEksctl({
-        ("get", "cluster", "--all-regions", "--output=json"): [listing],
-        ("get", "cluster", "--name=a", "--output=json", "--region=us-east-1"): [description],
-        ("get", "nodegroup", "--cluster=a", "--output=json", "--region=us-east-1"): ["[]"],
-    })
-    made, _clock = provider(fake, region=None)
-    (cluster,) = made.cluster_info(all_regions=True, details=True)
-    assert (cluster["name"], cluster["region"], cluster["owned"], cluster["status_summary"]["phase"]) == ("a", "us-east-1", False, "empty")
-
-
-def _describe(name, region="eu-north-1", connector=None):
-    items = json.loads(contract.CLUSTER_DESCRIPTION)
-    items[0].update(Name=name, Arn="arn:aws:eks:%s:111122223333:cluster/%s" % (region, name), ConnectorConfig=connector)
-    return json.dumps(items, indent=4)
-
-
-def test_connector_cluster_is_reported_unsupported_and_never_fails_a_listing():
-    listing = json.dumps([{"Name": "demo", "Region": "eu-north-1", "Owned": "True"},
-                          {"Name": "edge", "Region": "eu-north-1", "Owned": "False"}], indent=4)
-    fake = FakeEksctl({
-        ("get", "cluster", "--output=json", "--region=eu-north-1"): [listing],
-        ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [_describe("demo")],
-        READ: [contract.NODEGROUPS_MIXED],
-        ("get", "cluster", "--name=edge", "--output=json", "--region=eu-north-1"): [_describe("edge", connector={"Provider": "OTHER"})],
-        ("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)],
-    })
-    made, _clock = provider(fake)
-    demo, edge = made.cluster_info(details=True)
-    assert demo["status_summary"]["phase"] == "running" and demo["connector"] is False
-    assert edge["connector"] is True and edge["nodegroups"] == []
-    assert edge["status_summary"]["phase"] == "unsupported"
-    assert "EKS Connector" in edge["status_summary"]["reason"]
-
-
 def test_connector_cluster_fails_a_scale_with_what_it_is():
     fake = FakeEksctl({("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)]})
     made, _clock = provider(fake)
     with pytest.raises(errors.NotEksCluster, match="non-EKS cluster.*EKS Connector"):
         apply(made, cluster="edge", state="stopped")
-
-
-def test_status_summary_of_a_connector_cluster_for_the_inventory():
-    fake = FakeEksctl({("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)]})
-    made, _clock = provider(fake)
-    assert made.status_summary("edge")["phase"] == "unsupported"
 
 
 def test_kubernetes_access_failure_says_what_to_fix_when_no_nodegroup_is_named():
@@ -332,50 +235,6 @@ def test_nodegroup_eksctl_cannot_scale_is_refused_before_any_write():
     with pytest.raises(errors.InvalidRequest, match="tf_workers"):
         apply(made, state="stopped")
     assert fake.argvs() == [list(READ)]
-
-
-def test_all_regions_without_any_region_starts_from_us_east_1():
-    fake = FakeEksctl({
-        ("get", "cluster", "--all-regions", "--output=json"): [(1, "", contract.REGION_MISSING_STDERR)],
-        ("get", "cluster", "--all-regions", "--output=json", "--region=us-east-1"): [contract.CLUSTER_LIST],
-    })
-    made, _clock = provider(fake, region=None)
-    clusters = made.cluster_info(all_regions=True)
-    assert clusters and len(fake.calls) == 2
-
-
-def test_all_regions_with_a_region_does_not_retry_a_region_error():
-    fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [(1, "", contract.REGION_UNSUPPORTED_STDERR)]})
-    made, _clock = provider(fake)
-    with pytest.raises(errors.RegionError):
-        made.cluster_info(all_regions=True)
-    assert len(fake.calls) == 1
-
-
-SKIPPED_STDERR = ('2026-05-01 10:00:00 [\u2716]  error creating provider in "ap-east-1" region: checking AWS STS access \u2013 cannot get '
-                  "role ARN for current session: operation error STS: GetCallerIdentity, https response error StatusCode: 200, RequestID: x, "
-                  "deserialization failed, failed to decode response body, read tcp 127.0.0.1:1->127.0.0.1:2: use of closed network connection\n")
-DENIED_STDERR = ('2026-05-01 10:00:00 [\u2716]  error creating provider in "me-south-1" region: checking AWS STS access \u2013 cannot get '
-                 "role ARN for current session: operation error STS: GetCallerIdentity, https response error StatusCode: 403, RequestID: y, "
-                 "api error AccessDenied: explicit deny in a service control policy\n")
-
-
-def test_all_regions_retries_a_region_skipped_for_a_transient_reason():
-    fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [
-        (0, contract.CLUSTER_LIST, SKIPPED_STDERR), (0, contract.CLUSTER_LIST, "")]})
-    made, clock = provider(fake)
-    assert made.cluster_info(all_regions=True)
-    assert len(fake.calls) == 2 and len(clock.sleeps) == 1
-    assert made.client.warnings == []
-
-
-def test_all_regions_warns_about_a_region_it_cannot_read():
-    fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [(0, contract.CLUSTER_LIST, DENIED_STDERR)]})
-    made, _clock = provider(fake)
-    assert made.cluster_info(all_regions=True)
-    assert len(fake.calls) == 1
-    (warning,) = made.client.warnings
-    assert "region me-south-1" in warning and "clusters are missing" in warning and "AccessDenied" in warning
 
 
 def test_a_broken_connection_is_retried_like_throttling():

@@ -1,0 +1,172 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils file is PRIVATE to the eks_tools.eksctl collection.
+# It may change or disappear at any time without notice.
+
+"""The cluster reader: what a cluster is and holds, read with eksctl and never written.
+
+``eks_cluster_info`` and the inventory plugin read clusters through it, and the scaler reads nodegroups
+through it. It owns the order of the reads (a cluster's description and its nodegroups side by side),
+their tolerance of clusters whose nodegroups cannot be read (CREATING, DELETING, FAILED, or registered
+through EKS Connector), and the read of named nodegroups one by one when the cluster's Kubernetes API
+cannot be reached.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+from . import _errors as errors
+from ._concurrency import run_parallel
+from ._eksctl import EksctlClient
+from ._model import InfoRequest
+from ._parsing import unavailable_cluster_status
+from ._status import summarize_status
+
+# eksctl tags the clusters it creates; a cluster without the tag may still own a stack, so that is "unknown".
+EKSCTL_CLUSTER_TAGS = ("alpha.eksctl.io/cluster-name", "eksctl.cluster.k8s.io/v1alpha1/cluster-name")
+
+Nodegroups = t.List[t.Dict[str, t.Any]]
+
+
+def owned_from_tags(tags: dict[str, str]) -> bool | None:
+    return True if any(tag in tags for tag in EKSCTL_CLUSTER_TAGS) else None
+
+
+class ClusterReader:
+    def __init__(self, client: EksctlClient, *, parallelism: int = 10) -> None:
+        self.client = client
+        self.parallelism = max(1, parallelism)
+        self._by_name = False
+
+    def in_region(self, region: str, *, parallelism: int) -> ClusterReader:
+        """A reader of the same client aimed at ``region`` (a listed cluster is read where it lives)."""
+        client = self.client if region == self.client.region else self.client.for_region(region)
+        return ClusterReader(client, parallelism=parallelism)
+
+    # ------------------------------------------------------------------ nodegroups
+
+    def nodegroups(self, cluster: str, names: t.Sequence[str] | None = None) -> Nodegroups:
+        """The cluster's nodegroups with one read; or, when that read fails for want of Kubernetes API access and the
+        request names its nodegroups, those nodegroups read one by one (a managed nodegroup read by name needs no node
+        list). Once a read by name was needed, the later reads of this reader (wait, retries) go the same way."""
+        if names and self._by_name:
+            return self._nodegroups_by_name(cluster, names)
+        try:
+            return self.client.list_nodegroups(cluster)
+        except errors.KubernetesAccessError:
+            if not names:
+                raise
+            self._by_name = True
+            return self._nodegroups_by_name(cluster, names)
+
+    def _nodegroups_by_name(self, cluster: str, names: t.Sequence[str]) -> Nodegroups:
+        def read(name: str) -> Nodegroups:
+            try:
+                return self.client.get_nodegroup(cluster, name)
+            except errors.NodegroupNotFound:
+                return []
+        return [nodegroup for found in run_parallel([functools.partial(read, name) for name in names], self.parallelism)
+                for nodegroup in found]
+
+    def _nodegroups_of_what_it_is(self, name: str, names: t.Sequence[str] | None = None, *,
+                                  tolerant: bool = True) -> tuple[Nodegroups, errors.CommandFailed | None]:
+        """The nodegroups, or, with ``tolerant``, none and the error when the cluster cannot have readable ones
+        (CREATING/DELETING/FAILED, or not an EKS cluster at all)."""
+        try:
+            return self.nodegroups(name, names), None
+        except (errors.ClusterUnavailable, errors.NotEksCluster) as exc:
+            if tolerant:
+                return [], exc
+            raise
+
+    def _describe_with_nodegroups(self, name: str, *, tolerant: bool, names: t.Sequence[str] | None = None) -> tuple[
+            dict[str, t.Any] | None, Nodegroups | None, errors.CommandFailed | None]:
+        """The cluster's description and its nodegroups, read side by side; None for what does not exist."""
+        def nodegroups() -> tuple[Nodegroups | None, errors.CommandFailed | None]:
+            try:
+                return self._nodegroups_of_what_it_is(name, names, tolerant=tolerant)
+            except errors.ClusterNotFound:
+                return None, None
+
+        reads: list[t.Callable[[], t.Any]] = [lambda: self.client.describe_cluster(name), nodegroups]
+        description, (groups, problem) = run_parallel(reads, self.parallelism)
+        return description, groups, problem
+
+    @staticmethod
+    def _summary(name: str, groups: Nodegroups, cluster_status: str | None, problem: errors.CommandFailed | None,
+                 connector: bool = False) -> dict[str, t.Any]:
+        if cluster_status is None and isinstance(problem, errors.ClusterUnavailable):
+            cluster_status = unavailable_cluster_status(problem.details.get("stderr", ""))
+        return summarize_status(groups, cluster_status, cluster=name, connector=connector or isinstance(problem, errors.NotEksCluster))
+
+    # ------------------------------------------------------------------ clusters
+
+    def cluster_details(self, name: str) -> dict[str, t.Any] | None:
+        """Description and nodegroups of one cluster (two reads, side by side), or None if it does not exist."""
+        description, groups, problem = self._describe_with_nodegroups(name, tolerant=True)
+        if description is None:
+            return None
+        groups = groups or []
+        summary = self._summary(name, groups, description["status"], problem, description["connector"])
+        description.update(
+            owned=owned_from_tags(description["tags"]),
+            nodegroups=groups,
+            nodes_exist=summary["desired_nodes"] > 0,
+            status_summary=summary,
+        )
+        return description
+
+    def status_summary(self, name: str) -> dict[str, t.Any]:
+        """The ``status_summary`` of a listed cluster from its nodegroups alone (one read)."""
+        groups, problem = self._nodegroups_of_what_it_is(name)
+        return self._summary(name, groups, None, problem)
+
+    def summaries(self, clusters: list[dict[str, t.Any]]) -> list[dict[str, t.Any] | errors.EksctlError]:
+        """The ``status_summary`` of each listed cluster, read in its own region, side by side; the error in place of
+        a cluster that could not be read, so one unreadable cluster does not hide the others (the inventory's view)."""
+        def read(listed: dict[str, t.Any]) -> dict[str, t.Any] | errors.EksctlError:
+            try:
+                return self.in_region(listed["region"], parallelism=1).status_summary(listed["name"])
+            except errors.EksctlError as exc:
+                return exc
+        return run_parallel([functools.partial(read, listed) for listed in clusters], self.parallelism)
+
+    def cluster_info(self, request: InfoRequest) -> list[dict[str, t.Any]]:
+        """``eks_cluster_info``'s clusters: one described cluster, or the listed ones (each described with ``details``)."""
+        if request.name:
+            cluster = self.cluster_details(request.name)
+            return [cluster] if cluster else []
+        clusters = self.client.list_clusters(all_regions=request.all_regions)
+        if not request.details:
+            return clusters
+
+        def detail(listed: dict[str, t.Any]) -> dict[str, t.Any] | None:
+            # Each cluster is read in its own region, its two reads side by side within the overall bound.
+            found = self.in_region(listed["region"], parallelism=2).cluster_details(listed["name"])
+            if found is not None:
+                found["owned"] = listed["owned"]
+            return found
+
+        described = run_parallel([functools.partial(detail, listed) for listed in clusters], max(1, self.parallelism // 2))
+        return [cluster for cluster in described if cluster is not None]
+
+    def read_nodegroups(self, cluster: str, names: t.Sequence[str] | None = None) -> tuple[Nodegroups, str]:
+        """The cluster's nodegroups and its region. The region comes from the options when known;
+        otherwise (resolved by eksctl from the profile) it is read from the cluster's ARN, in parallel."""
+        if self.client.region:
+            try:
+                return self.nodegroups(cluster, names), self.client.region
+            except errors.ClusterNotFound as exc:
+                raise errors.ClusterNotFound("cluster %r was not found in region %s" % (cluster, self.client.region), **exc.details) from None
+
+        description, groups, _problem = self._describe_with_nodegroups(cluster, tolerant=False, names=names)
+        if description is None or groups is None:
+            raise errors.ClusterNotFound("cluster %r was not found in the region eksctl resolved" % cluster)
+        if not description["region"]:
+            # The region keys the recorded sizes; a guess would file them where the start never looks.
+            raise errors.OutputParseError("cannot tell the region of cluster %r from its ARN %r; set the region option" % (cluster, description["arn"]))
+        return groups, description["region"]
