@@ -23,6 +23,7 @@ from ._parsing import (
     error_line,
     parse_cluster_description,
     parse_cluster_list,
+    parse_fargate_profiles,
     parse_nodegroups,
     skipped_regions,
 )
@@ -266,6 +267,10 @@ class EksctlClient:
         """One nodegroup by name (a one-element list); NodegroupNotFound when it does not exist."""
         return self.read(["get", "nodegroup"], {"cluster": cluster, "name": name, "output": "json"}, parse_nodegroups,
                          what="read nodegroup %r of cluster %r" % (name, cluster))
+
+    def list_fargate_profiles(self, cluster: str) -> list[dict[str, t.Any]]:
+        return self.read(["get", "fargateprofile"], {"cluster": cluster, "output": "json"}, parse_fargate_profiles,
+                         what="list the Fargate profiles of cluster %r" % cluster)
 
     @staticmethod
     def _scale_flags(cluster: str, nodegroup: str, sizes: dict[str, int]) -> dict[str, t.Any]:

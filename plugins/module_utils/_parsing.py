@@ -14,6 +14,8 @@ The shapes follow the project's eksctl contract (eksctl 0.230.0 and 0.215.0, che
 * ``get cluster --name X -o json``: a one-element list holding an EKS DescribeCluster
   object; it has no ``Region`` key, so the region is read from ``Arn``.
 * ``get nodegroup -o json``: a list of the 14-key nodegroup summary whose type key is ``Type``.
+* ``get fargateprofile -o json``: a list of eksctl's own FargateProfile (``name``, ``selectors`` of ``namespace`` and
+  ``labels``, ``podExecutionRoleARN``, ``subnets``, ``tags``, ``status``), ``[]`` for none (``pkg/fargate/print.go``).
 * JSON is 4-space indented with no trailing newline; log lines of ``get`` go to stderr.
 """
 
@@ -128,6 +130,26 @@ def parse_cluster_description(stdout: str) -> dict[str, t.Any]:
         "tags": dict(tags) if isinstance(tags, dict) else {},
         # An EKS-Connector registration carries its ConnectorConfig; an EKS cluster has null there.
         "connector": bool(item.get("ConnectorConfig")),
+        "auto_mode": _auto_mode(item),
+        # UpgradePolicy.SupportType: STANDARD, or EXTENDED (billed at a higher hourly rate once standard support ends).
+        "support_type": _optional_str(_object(item, "UpgradePolicy"), "SupportType", what="cluster description"),
+    }
+
+
+def _object(item: dict[str, t.Any], key: str) -> dict[str, t.Any]:
+    """A nested object of eksctl's JSON; absent or null (an older eksctl, or a cluster without it) reads as empty."""
+    value = item.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _auto_mode(item: dict[str, t.Any]) -> dict[str, t.Any]:
+    """EKS Auto Mode, from the description's ComputeConfig: whether it is on, and the node pools it runs."""
+    compute = _object(item, "ComputeConfig")
+    pools = compute.get("NodePools")
+    return {
+        "enabled": compute.get("Enabled") is True,
+        "node_pools": [pool for pool in pools if isinstance(pool, str)] if isinstance(pools, list) else [],
+        "node_role_arn": _optional_str(compute, "NodeRoleArn", what="cluster description"),
     }
 
 
@@ -151,6 +173,23 @@ def parse_nodegroups(stdout: str) -> list[dict[str, t.Any]]:
             "created_at": item.get("CreationTime"),
         })
     return nodegroups
+
+
+def parse_fargate_profiles(stdout: str) -> list[dict[str, t.Any]]:
+    """``get fargateprofile -o json``: a list of eksctl's FargateProfile (``[]`` when the cluster has none)."""
+    profiles = []
+    for item in load_json_list(stdout, what="Fargate profile"):
+        selectors = item.get("selectors") or []
+        if not isinstance(selectors, list) or not all(isinstance(selector, dict) for selector in selectors):
+            raise OutputParseError("eksctl Fargate profile JSON has selectors that are not a list of objects: %s" % excerpt(json.dumps(item)))
+        profiles.append({
+            "name": _field(item, "name", str, what="Fargate profile"),
+            "status": _optional_str(item, "status", what="Fargate profile"),
+            "selectors": [{"namespace": selector.get("namespace"), "labels": dict(selector.get("labels") or {})} for selector in selectors],
+            "pod_execution_role_arn": _optional_str(item, "podExecutionRoleARN", what="Fargate profile"),
+            "subnets": list(item.get("subnets") or []),
+        })
+    return profiles
 
 
 def classify_failure(stderr: str) -> str | None:

@@ -83,9 +83,10 @@ class ClusterReader:
                 return [], exc
             raise
 
-    def _describe_with_nodegroups(self, name: str, *, tolerant: bool, names: t.Sequence[str] | None = None) -> tuple[
-            dict[str, t.Any] | None, Nodegroups | None, errors.CommandFailed | None]:
-        """The cluster's description and its nodegroups, read side by side; None for what does not exist."""
+    def _describe_with_nodegroups(self, name: str, *, tolerant: bool, names: t.Sequence[str] | None = None, fargate: bool = False) -> tuple[
+            dict[str, t.Any] | None, Nodegroups | None, errors.CommandFailed | None, list[dict[str, t.Any]] | None]:
+        """The cluster's description and its nodegroups (and with ``fargate`` its Fargate profiles), read side by side;
+        None for what does not exist or was not read."""
         def nodegroups() -> tuple[Nodegroups | None, errors.CommandFailed | None]:
             try:
                 return self._nodegroups_of_what_it_is(name, names, tolerant=tolerant)
@@ -93,28 +94,54 @@ class ClusterReader:
                 return None, None
 
         reads: list[t.Callable[[], t.Any]] = [lambda: self.client.describe_cluster(name), nodegroups]
-        description, (groups, problem) = run_parallel(reads, self.parallelism)
-        return description, groups, problem
+        if fargate:
+            reads.append(functools.partial(self.fargate_profiles, name))
+        description, (groups, problem), *profiles = run_parallel(reads, self.parallelism)
+        return description, groups, problem, profiles[0] if profiles else None
+
+    def fargate_profiles(self, name: str) -> list[dict[str, t.Any]] | None:
+        """The cluster's Fargate profiles, or None when they cannot be read. A report stays useful without them: a cluster
+        that cannot have profiles (CREATING, DELETING, a connector, gone) reads as None, and any other failure (an identity
+        without eks:ListFargateProfiles, for one) is a warning, not a failed report."""
+        try:
+            return self.client.list_fargate_profiles(name)
+        except (errors.ClusterNotFound, errors.ClusterUnavailable, errors.NotEksCluster):
+            return None
+        except errors.CommandFailed as exc:
+            self.client.warnings.append("the Fargate profiles of cluster %r could not be read, so status_summary.still_running cannot "
+                                        "list them: %s" % (name, exc.msg))
+            return None
 
     @staticmethod
-    def _summary(name: str, groups: Nodegroups, cluster_status: str | None, problem: errors.CommandFailed | None,
-                 connector: bool = False) -> dict[str, t.Any]:
+    def _summary(name: str, groups: Nodegroups, description: dict[str, t.Any] | None, problem: errors.CommandFailed | None,
+                 profiles: list[dict[str, t.Any]] | None = None) -> dict[str, t.Any]:
+        description = description or {}
+        cluster_status = description.get("status")
         if cluster_status is None and isinstance(problem, errors.ClusterUnavailable):
             cluster_status = unavailable_cluster_status(problem.details.get("stderr", ""))
-        return summarize_status(groups, cluster_status, cluster=name, connector=connector or isinstance(problem, errors.NotEksCluster))
+        return summarize_status(groups, cluster_status, cluster=name,
+                                connector=bool(description.get("connector")) or isinstance(problem, errors.NotEksCluster),
+                                fargate_profiles=profiles, auto_mode=description.get("auto_mode"))
 
     # ------------------------------------------------------------------ clusters
 
+    def beyond_nodegroups(self, name: str) -> tuple[dict[str, t.Any] | None, list[dict[str, t.Any]] | None]:
+        """The cluster's description and Fargate profiles, read side by side: what runs besides its nodegroups."""
+        reads: list[t.Callable[[], t.Any]] = [functools.partial(self.client.describe_cluster, name), functools.partial(self.fargate_profiles, name)]
+        description, profiles = run_parallel(reads, self.parallelism)
+        return description, profiles
+
     def cluster_details(self, name: str) -> dict[str, t.Any] | None:
-        """Description and nodegroups of one cluster (two reads, side by side), or None if it does not exist."""
-        description, groups, problem = self._describe_with_nodegroups(name, tolerant=True)
+        """Description, nodegroups and Fargate profiles of one cluster (three reads, side by side), or None if it does not exist."""
+        description, groups, problem, profiles = self._describe_with_nodegroups(name, tolerant=True, fargate=True)
         if description is None:
             return None
         groups = groups or []
-        summary = self._summary(name, groups, description["status"], problem, description["connector"])
+        summary = self._summary(name, groups, description, problem, profiles)
         description.update(
             owned=owned_from_tags(description["tags"]),
             nodegroups=groups,
+            fargate_profiles=profiles,
             nodes_exist=summary["desired_nodes"] > 0,
             status_summary=summary,
         )
@@ -145,13 +172,13 @@ class ClusterReader:
             return clusters
 
         def detail(listed: dict[str, t.Any]) -> dict[str, t.Any] | None:
-            # Each cluster is read in its own region, its two reads side by side within the overall bound.
-            found = self.in_region(listed["region"], parallelism=2).cluster_details(listed["name"])
+            # Each cluster is read in its own region, its three reads side by side within the overall bound.
+            found = self.in_region(listed["region"], parallelism=3).cluster_details(listed["name"])
             if found is not None:
                 found["owned"] = listed["owned"]
             return found
 
-        described = run_parallel([functools.partial(detail, listed) for listed in clusters], max(1, self.parallelism // 2))
+        described = run_parallel([functools.partial(detail, listed) for listed in clusters], max(1, self.parallelism // 3))
         return [cluster for cluster in described if cluster is not None]
 
     def read_nodegroups(self, cluster: str, names: t.Sequence[str] | None = None) -> tuple[Nodegroups, str]:
@@ -163,7 +190,7 @@ class ClusterReader:
             except errors.ClusterNotFound as exc:
                 raise errors.ClusterNotFound("cluster %r was not found in region %s" % (cluster, self.client.region), **exc.details) from None
 
-        description, groups, _problem = self._describe_with_nodegroups(cluster, tolerant=False, names=names)
+        description, groups, _problem, _profiles = self._describe_with_nodegroups(cluster, tolerant=False, names=names)
         if description is None or groups is None:
             raise errors.ClusterNotFound("cluster %r was not found in the region eksctl resolved" % cluster)
         if not description["region"]:

@@ -36,7 +36,10 @@ from ._model import (
     nodegroup_is_ready,
 )
 from ._planning import plan_present, plan_start, plan_stop, refuse_unscalable, select_nodegroups
+from ._preflight import KUBERNETES_ACCESS_FIX, preflight
+from ._preflight import entry as preflight_entry
 from ._reader import ClusterReader, Nodegroups
+from ._status import still_running
 from ._snapshots import SnapshotError, SnapshotStore, capacities_to_dict, facts_with, merge_recordings, recording_from_facts, snapshot_key, without
 
 
@@ -44,6 +47,7 @@ class Plan(t.NamedTuple):
     """What one read of the cluster and the request decided."""
 
     nodegroups: Nodegroups
+    selected: Nodegroups
     region: str
     key: str
     steps: list[Step]
@@ -64,7 +68,20 @@ class NodegroupScaler:
         """Bring the request's nodegroups to its state; the module's result."""
         deadline = self.clock() + request.wait_timeout
         store = SnapshotStore(request.snapshot_path) if request.snapshot_path else None
-        plan = self._plan_when_idle(request, store, deadline)
+        try:
+            plan = self._plan_when_idle(request, store, deadline)
+            checks = self._preflight(request, plan) if self.check_mode and request.state != "present" else None
+            try:
+                refuse_unscalable(plan.steps, cluster=request.cluster)
+            except errors.InvalidRequest as exc:
+                raise errors.InvalidRequest(exc.msg, **({} if checks is None else {"preflight": checks})) from None
+        except errors.KubernetesAccessError as exc:
+            if not self.check_mode or request.state == "present":
+                raise
+            checks = [preflight_entry("kubernetes_access", request.cluster, "eksctl cannot read the nodes of the cluster's self-managed "
+                                                                            "nodegroups, so no stop or start of the whole cluster can run",
+                                      KUBERNETES_ACCESS_FIX)]
+            raise type(exc)(exc.msg, **dict(exc.details, preflight=checks)) from None
         recorded = plan.recorded
         if request.state == "stopped" and not self.check_mode and store and recorded:
             # Recorded before the first write, so an interrupted stop still has every size to restore.
@@ -85,6 +102,8 @@ class NodegroupScaler:
         if request.state == "started":
             remaining = self._forget_restored(request, plan, recorded, store)
         result = report(outcomes, remaining)
+        if checks is not None:
+            result["preflight"] = checks
         if self._keeps_facts(request, recorded):
             result["ansible_facts"] = {"eks_capacity_snapshots": result["eks_capacity_snapshots"]}
         return result
@@ -99,13 +118,22 @@ class NodegroupScaler:
             selected = select_nodegroups(nodegroups, request.names, cluster=request.cluster)
             key = snapshot_key(region, request.cluster)
             steps, recorded, warnings = self._steps(request, nodegroups, selected, store, key)
-            refuse_unscalable(steps, cluster=request.cluster)
             changing = {step.name for step in steps if step.changed}
             busy = [ng for ng in selected if ng["name"] in changing and nodegroup_is_busy(ng["status"])]
-            if not busy:
-                return Plan(nodegroups, region, key, steps, recorded, warnings)
+            # Check mode reads once and predicts: the preflight says which nodegroups the run would wait for.
+            if not busy or self.check_mode:
+                return Plan(nodegroups, selected, region, key, steps, recorded, warnings)
             self._sleep_before(request, deadline, "nodegroup(s) %s of cluster %r to leave %s before scaling"
                                % (", ".join(ng["name"] for ng in busy), request.cluster, "/".join(sorted({ng["status"] for ng in busy}))))
+
+    def _preflight(self, request: ScaleRequest, plan: Plan) -> list[dict[str, str]]:
+        """Check mode of a stop or start: what would keep it from doing what the user expects, from the plan and from what
+        runs besides the nodegroups (two more reads, side by side)."""
+        description, profiles = self.reader.beyond_nodegroups(request.cluster)
+        description = description or {}
+        running = still_running(plan.nodegroups, cluster=request.cluster, connector=bool(description.get("connector")),
+                                fargate_profiles=profiles, auto_mode=description.get("auto_mode"))
+        return preflight(request.state, plan.selected, plan.steps, running)
 
     @staticmethod
     def _steps(request: ScaleRequest, nodegroups: Nodegroups, selected: Nodegroups, store: SnapshotStore | None,

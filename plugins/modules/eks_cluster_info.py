@@ -14,7 +14,12 @@ description:
   - For one named cluster, or for every listed cluster with O(details=true), also reports its description,
     its nodegroups with their sizes, and an aggregated status.
   - A named cluster that does not exist is not an error; RV(clusters) is then empty.
-  - Listing the clusters of a region takes one eksctl call; one named cluster takes two, run side by side.
+  - Listing the clusters of a region takes one eksctl call; one named cluster takes three (C(get cluster), C(get nodegroup)
+    and C(get fargateprofile)), run side by side.
+  - RV(clusters[].status_summary.still_running) lists what a stop of every nodegroup would leave running (Fargate
+    profiles, EKS Auto Mode node pools, nodegroups eksctl cannot scale, clusters registered through EKS Connector). A stop
+    never stops the control plane, which EKS bills per hour (more on extended support, see RV(clusters[].support_type)),
+    nor load balancers, nor instances launched outside nodegroups by Karpenter, which eksctl cannot see.
 extends_documentation_fragment:
   - eks_tools.eksctl._eksctl
 attributes:
@@ -32,7 +37,8 @@ options:
     aliases: [cluster]
   details:
     description:
-      - With no O(name), also describe every listed cluster and read its nodegroups (two eksctl calls per cluster).
+      - With no O(name), also describe every listed cluster and read its nodegroups and Fargate profiles (three eksctl
+        calls per cluster).
       - A named cluster is always reported in detail.
     type: bool
     default: false
@@ -150,6 +156,71 @@ clusters:
       type: bool
       returned: when described
       sample: false
+    support_type:
+      description:
+        - The cluster's upgrade policy, C(STANDARD) or C(EXTENDED) (C(UpgradePolicy.SupportType) of its description).
+        - A cluster on extended support is billed a higher hourly rate for its control plane, stopped nodegroups or not.
+        - V(null) when eksctl's description has no upgrade policy.
+      type: str
+      returned: when described
+      sample: STANDARD
+    auto_mode:
+      description: EKS Auto Mode, from the C(ComputeConfig) of the description.
+      type: dict
+      returned: when described
+      contains:
+        enabled:
+          description: Whether Auto Mode runs compute for the cluster.
+          type: bool
+          returned: always
+          sample: true
+        node_pools:
+          description: The built-in node pools Auto Mode runs; a nodegroup stop does not reach their instances.
+          type: list
+          elements: str
+          returned: always
+          sample: [general-purpose, system]
+        node_role_arn:
+          description: The IAM role of Auto Mode's nodes.
+          type: str
+          returned: always
+          sample: arn:aws:iam::111122223333:role/AmazonEKSAutoNodeRole
+    fargate_profiles:
+      description:
+        - The cluster's Fargate profiles (C(eksctl get fargateprofile)); pods they select run on Fargate whatever the nodegroups.
+        - V(null) when they could not be read (a cluster that is not ACTIVE or not an EKS cluster, or an identity without
+          C(eks:ListFargateProfiles), which also gives a warning).
+      type: list
+      elements: dict
+      returned: when described
+      contains:
+        name:
+          description: Profile name.
+          type: str
+          returned: always
+          sample: fp-default
+        status:
+          description: Profile status, for example C(ACTIVE) or C(CREATING).
+          type: str
+          returned: always
+          sample: ACTIVE
+        selectors:
+          description: The pods the profile runs on Fargate, as a namespace and optional labels each.
+          type: list
+          elements: dict
+          returned: always
+          sample: [{"namespace": "default", "labels": {}}, {"namespace": "batch", "labels": {"tier": "jobs"}}]
+        pod_execution_role_arn:
+          description: The IAM role of the profile's pods.
+          type: str
+          returned: always
+          sample: arn:aws:iam::111122223333:role/eksctl-demo-cluster-FargatePodExecutionRole-ABC
+        subnets:
+          description: The subnets of the profile's pods.
+          type: list
+          elements: str
+          returned: always
+          sample: [subnet-a, subnet-b]
     nodegroups:
       description: The cluster's nodegroups, self-managed first, then managed (eksctl's order).
       type: list
@@ -269,6 +340,32 @@ clusters:
           type: int
           returned: always
           sample: 6
+        still_running:
+          description:
+            - What a stop of every nodegroup would leave running; empty when such a stop stops everything the reads can see.
+            - Fargate profiles and Auto Mode node pools are listed from this module's reads; the inventory plugin reads
+              nodegroups only, so its summaries list nodegroups eksctl cannot scale and connector clusters.
+          type: list
+          elements: dict
+          returned: always
+          sample: [{"kind": "fargate_profile", "name": "fp-default",
+                    "detail": "pods of namespace default run on Fargate, billed per pod, whatever the nodegroups"}]
+          contains:
+            kind:
+              description: One of V(fargate_profile), V(auto_mode), V(unscalable_nodegroup), V(connector).
+              type: str
+              returned: always
+              sample: fargate_profile
+            name:
+              description: The profile, the node pools, the nodegroup or the cluster.
+              type: str
+              returned: always
+              sample: fp-default
+            detail:
+              description: What keeps running, in one line.
+              type: str
+              returned: always
+              sample: pods of namespace default run on Fargate, billed per pod, whatever the nodegroups
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -34,7 +34,11 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Reads the nodegroups, runs no scale, and returns the predicted result with RV(changed) as a real run would report it.
+    description:
+      - Reads the nodegroups, runs no scale, writes no recording, and returns the predicted result with RV(changed) as a real
+        run would report it; it does not wait for busy nodegroups.
+      - With O(state=stopped) or O(state=started) it is also the preflight of the stop or start, RV(preflight), which costs two
+        more reads (the description and the Fargate profiles, side by side).
   diff_mode:
     support: full
     description: Returns the three sizes of each nodegroup that changes, before and after.
@@ -286,6 +290,42 @@ ansible_facts:
       type: dict
       returned: when O(state) is V(stopped) or V(started)
       sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}}
+preflight:
+  description:
+    - In check mode with O(state=stopped) or O(state=started), every reason the stop or start would not do what is expected,
+      each with a one-line fix; empty when there is none. Also returned with the failure of a check-mode run that the real run
+      would fail the same way (a nodegroup name eksctl refuses, no access to the cluster's Kubernetes API).
+    - "Checks: V(nodegroup_failed) and V(nodegroup_busy) (a selected nodegroup DEGRADED or changing), V(unscalable_name),
+      V(kubernetes_access), V(unrecorded) (a start without recorded sizes for a stopped nodegroup), and V(still_running),
+      one per entry of RV(eks_tools.eksctl.eks_cluster_info#module:clusters[].status_summary.still_running) (Fargate profiles,
+      Auto Mode node pools, nodegroups eksctl cannot scale, EKS Connector)."
+  returned: in check mode, with O(state=stopped) or O(state=started)
+  type: list
+  elements: dict
+  sample: [{"check": "still_running", "subject": "fargate_profile fp-default",
+            "problem": "pods of namespace default run on Fargate, billed per pod, whatever the nodegroups",
+            "fix": "scale the workloads it selects to zero (kubectl scale) or delete the profile; a nodegroup stop cannot stop them"}]
+  contains:
+    check:
+      description: What was checked.
+      type: str
+      returned: always
+      sample: still_running
+    subject:
+      description: The nodegroup, or the kind and name of what keeps running.
+      type: str
+      returned: always
+      sample: fargate_profile fp-default
+    problem:
+      description: What would happen, in one line.
+      type: str
+      returned: always
+      sample: pods of namespace default run on Fargate, billed per pod, whatever the nodegroups
+    fix:
+      description: What to do about it, in one line.
+      type: str
+      returned: always
+      sample: scale the workloads it selects to zero (kubectl scale) or delete the profile; a nodegroup stop cannot stop them
 diff:
   description: With C(--diff), the sizes of the nodegroups that change, before and after.
   returned: in diff mode

@@ -92,6 +92,30 @@ NODEGROUPS_MIXED = """[
 
 EMPTY_LIST = "[]"
 
+# get fargateprofile -o json: eksctl's own FargateProfile (pkg/apis/eksctl.io/v1alpha5), 4-space indented like every JSON it prints.
+FARGATE_PROFILES = """[
+    {
+        "name": "fp-default",
+        "podExecutionRoleARN": "arn:aws:iam::111122223333:role/eksctl-demo-cluster-FargatePodExecutionRole-ABC",
+        "selectors": [
+            {
+                "namespace": "default"
+            },
+            {
+                "namespace": "batch",
+                "labels": {
+                    "tier": "jobs"
+                }
+            }
+        ],
+        "subnets": [
+            "subnet-a",
+            "subnet-b"
+        ],
+        "status": "ACTIVE"
+    }
+]"""
+
 CLUSTER_NOT_FOUND_STDERR = (
     'Error: unable to describe control plane "X": operation error EKS: DescribeCluster, https response error StatusCode: 404, '
     'RequestID: 00000000-0000-0000-0000-000000000000, ResourceNotFoundException: No cluster found for name: X.\n'

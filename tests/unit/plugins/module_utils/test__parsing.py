@@ -42,7 +42,33 @@ def test_description_region_comes_from_arn():
         "created_at": "2026-05-01T10:20:30.123Z",
         "tags": {"alpha.eksctl.io/cluster-name": "demo"},
         "connector": False,
+        "auto_mode": {"enabled": False, "node_pools": [], "node_role_arn": None},
+        "support_type": "EXTENDED",
     }
+
+
+def test_auto_mode_is_read_from_the_compute_config():
+    items = json.loads(contract.CLUSTER_DESCRIPTION)
+    items[0]["ComputeConfig"] = {"Enabled": True, "NodePools": ["general-purpose", "system"], "NodeRoleArn": "arn:aws:iam::1:role/n"}
+    items[0]["UpgradePolicy"] = None
+    described = parsing.parse_cluster_description(json.dumps(items))
+    assert described["auto_mode"] == {"enabled": True, "node_pools": ["general-purpose", "system"], "node_role_arn": "arn:aws:iam::1:role/n"}
+    assert described["support_type"] is None
+
+
+def test_fargate_profiles():
+    (profile,) = parsing.parse_fargate_profiles(contract.FARGATE_PROFILES)
+    assert profile == {"name": "fp-default", "status": "ACTIVE",
+                       "selectors": [{"namespace": "default", "labels": {}}, {"namespace": "batch", "labels": {"tier": "jobs"}}],
+                       "pod_execution_role_arn": "arn:aws:iam::111122223333:role/eksctl-demo-cluster-FargatePodExecutionRole-ABC",
+                       "subnets": ["subnet-a", "subnet-b"]}
+    assert parsing.parse_fargate_profiles("[]") == []
+
+
+@pytest.mark.parametrize("stdout", ['[{"selectors": []}]', '[{"name": "a", "selectors": "default"}]', '{"name": "a"}'])
+def test_fargate_profiles_of_another_shape_are_refused(stdout):
+    with pytest.raises(OutputParseError):
+        parsing.parse_fargate_profiles(stdout)
 
 
 @pytest.mark.parametrize("arn, region", [

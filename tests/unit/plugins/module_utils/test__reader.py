@@ -14,21 +14,52 @@ from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import FakeEksc
 from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, describe_json, info, provider
 
 
-def test_cluster_info_named_cluster_two_reads():
-    fake = FakeEksctl({READ: [contract.NODEGROUPS_MIXED],
+FARGATE = ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1")
+
+
+def test_cluster_info_named_cluster_three_reads():
+    fake = FakeEksctl({READ: [contract.NODEGROUPS_MIXED], FARGATE: ["[]"],
                        ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION]})
     made, _clock = provider(fake)
     (cluster,) = info(made, name="demo")
-    assert len(fake.calls) == 2
+    assert len(fake.calls) == 3
     assert cluster["region"] == "eu-north-1" and cluster["owned"] is True
     assert cluster["status_summary"] == {"phase": "running", "ready": True, "nodegroups_total": 2, "nodegroups_ready": 2,
-                                         "nodegroups_stopped": 0, "desired_nodes": 5}
-    assert cluster["nodes_exist"] is True
+                                         "nodegroups_stopped": 0, "desired_nodes": 5, "still_running": []}
+    assert cluster["nodes_exist"] is True and cluster["fargate_profiles"] == [] and cluster["support_type"] == "EXTENDED"
+
+
+def test_cluster_info_lists_what_a_stop_leaves_running():
+    items = json.loads(describe_json("demo"))
+    items[0]["ComputeConfig"] = {"Enabled": True, "NodePools": ["general-purpose", "system"], "NodeRoleArn": "arn:aws:iam::1:role/n"}
+    nodegroups = contract.NODEGROUPS_MIXED.replace('"Name": "ng-1"', '"Name": "tf_workers"')
+    fake = FakeEksctl({READ: [nodegroups], FARGATE: [contract.FARGATE_PROFILES],
+                       ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [json.dumps(items)]})
+    made, _clock = provider(fake)
+    (cluster,) = info(made, name="demo")
+    assert [(entry["kind"], entry["name"]) for entry in cluster["status_summary"]["still_running"]] == [
+        ("unscalable_nodegroup", "tf_workers"), ("fargate_profile", "fp-default"), ("auto_mode", "general-purpose, system")]
+    fargate = cluster["status_summary"]["still_running"][1]["detail"]
+    assert fargate == "pods of namespace default; namespace batch with labels tier=jobs run on Fargate, billed per pod, whatever the nodegroups"
+    assert cluster["auto_mode"]["enabled"] is True and cluster["fargate_profiles"][0]["name"] == "fp-default"
+
+
+def test_fargate_profiles_that_cannot_be_read_are_a_warning_not_a_failed_report():
+    denied = ("Error: operation error EKS: ListFargateProfiles, https response error StatusCode: 403, RequestID: z, "
+              "api error AccessDeniedException: User is not authorized to perform: eks:ListFargateProfiles\n")
+    fake = FakeEksctl({READ: [contract.NODEGROUPS_MIXED], FARGATE: [(1, "", denied)],
+                       ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION]})
+    made, _clock = provider(fake)
+    (cluster,) = info(made, name="demo")
+    assert cluster["fargate_profiles"] is None and cluster["status_summary"]["phase"] == "running"
+    (warning,) = made.client.warnings
+    assert warning.startswith("the Fargate profiles of cluster 'demo' could not be read") and "eks:ListFargateProfiles" in warning
 
 
 def test_cluster_info_missing_cluster_is_empty():
     fake = FakeEksctl({("get", "nodegroup", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)],
-                       ("get", "cluster", "--name=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)]})
+                       ("get", "cluster", "--name=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)],
+        ("get", "fargateprofile", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)]})
     made, _clock = provider(fake)
     assert info(made, name="X") == []
 
@@ -40,6 +71,7 @@ def test_cluster_info_details_for_all_regions_reads_each_in_its_region():
         ("get", "cluster", "--all-regions", "--output=json"): [listing],
         ("get", "cluster", "--name=a", "--output=json", "--region=us-east-1"): [description],
         ("get", "nodegroup", "--cluster=a", "--output=json", "--region=us-east-1"): ["[]"],
+        ("get", "fargateprofile", "--cluster=a", "--output=json", "--region=us-east-1"): ["[]"],
     })
     made, _clock = provider(fake, region=None)
     (cluster,) = info(made, all_regions=True, details=True)
@@ -55,6 +87,8 @@ def test_connector_cluster_is_reported_unsupported_and_never_fails_a_listing():
         READ: [contract.NODEGROUPS_MIXED],
         ("get", "cluster", "--name=edge", "--output=json", "--region=eu-north-1"): [describe_json("edge", connector={"Provider": "OTHER"})],
         ("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)],
+        FARGATE: ["[]"],
+        ("get", "fargateprofile", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)],
     })
     made, _clock = provider(fake)
     demo, edge = info(made, details=True)

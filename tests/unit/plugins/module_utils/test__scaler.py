@@ -329,8 +329,12 @@ def test_corrupt_file_with_restore_capacity_starts_and_only_warns(tmp_path):
     assert path.read_text() == "{corrupt"
 
 
+DESCRIBE = ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1")
+FARGATE = ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1")
+
+
 def test_check_mode_stop_creates_no_directory_and_no_lock(tmp_path):
-    fake = FakeEksctl({READ: [RUNNING]})
+    fake = FakeEksctl({READ: [RUNNING], DESCRIBE: [contract.CLUSTER_DESCRIPTION], FARGATE: ["[]"]})
     made, _clock = provider(fake, check_mode=True)
     apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="stopped")
     apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="started")
@@ -385,3 +389,46 @@ def test_a_failed_read_back_after_the_writes_still_reports_them_and_the_recordin
     assert details["changed"] is True
     assert [outcome["action"] for outcome in details["nodegroups"]] == ["stopped", "stopped"]
     assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+
+
+def test_check_mode_preflight_lists_each_problem_with_its_fix_and_writes_nothing(tmp_path):
+    nodegroups = nodegroups_json(("ng-busy", "managed", "UPDATING", 2, 1, 4), ("ng-bad", "managed", "DEGRADED", 1, 1, 2),
+                                 ("tf_workers", "managed", "ACTIVE", 2, 1, 3), ("ng-off", "managed", "ACTIVE", 0, 0, 3))
+    items = json.loads(contract.CLUSTER_DESCRIPTION)
+    items[0]["ComputeConfig"] = {"Enabled": True, "NodePools": ["system"], "NodeRoleArn": None}
+    fake = FakeEksctl({READ: [nodegroups], DESCRIBE: [json.dumps(items)], FARGATE: [contract.FARGATE_PROFILES]})
+    made, clock = provider(fake, check_mode=True)
+    with pytest.raises(errors.InvalidRequest) as raised:
+        apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
+    checks = raised.value.details["preflight"]
+    assert [(check["check"], check["subject"]) for check in checks] == [
+        ("nodegroup_busy", "ng-busy"), ("nodegroup_failed", "ng-bad"), ("unscalable_name", "tf_workers"),
+        ("still_running", "fargate_profile fp-default"), ("still_running", "auto_mode system")]
+    assert all(check["problem"] and check["fix"] for check in checks)
+    assert clock.sleeps == [] and not [call for call in fake.argvs() if call[1] == "scale"]
+    assert not (tmp_path / "snap.json").exists()
+
+
+def test_check_mode_start_names_the_nodegroups_without_a_recording(tmp_path):
+    fake = FakeEksctl({READ: [STOPPED], DESCRIBE: [contract.CLUSTER_DESCRIPTION], FARGATE: ["[]"]})
+    made, _clock = provider(fake, check_mode=True)
+    result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="started", restore={"ng-1": Capacity(3, 2, 5)})
+    (check,) = result["preflight"]
+    assert (check["check"], check["subject"]) == ("unrecorded", "ng-self")
+    assert "max(min_size, 1) = 1" in check["problem"] and "restore_capacity" in check["fix"]
+
+
+def test_check_mode_preflight_without_kubernetes_api_access_says_so():
+    fake = FakeEksctl({READ: [(1, "", contract.LIST_NODES_FORBIDDEN_STDERR)]})
+    made, _clock = provider(fake, check_mode=True)
+    with pytest.raises(errors.KubernetesAccessError) as raised:
+        apply(made, state="stopped")
+    (check,) = raised.value.details["preflight"]
+    assert check["check"] == "kubernetes_access" and "list nodes" in check["fix"]
+
+
+def test_a_real_run_has_no_preflight_and_makes_no_extra_read():
+    fake = FakeEksctl({READ: [RUNNING]})
+    made, _clock = provider(fake)
+    result = apply(made, names=["ng-1"], sizes={"desired_size": 3})
+    assert "preflight" not in result and len(fake.calls) == 1

@@ -34,6 +34,7 @@ def test_named_cluster_with_profile_and_no_region(monkeypatch, eksctl):
     fake = FakeEksctl({
         ("get", "cluster", "--name=demo", "--output=json", "--profile=ops"): [contract.CLUSTER_DESCRIPTION],
         ("get", "nodegroup", "--cluster=demo", "--output=json", "--profile=ops"): [(0, contract.NODEGROUPS_MIXED, contract.GET_LOG_ON_STDERR)],
+        ("get", "fargateprofile", "--cluster=demo", "--output=json", "--profile=ops"): [(0, contract.FARGATE_PROFILES, contract.GET_LOG_ON_STDERR)],
     })
     result, failed = run_module(monkeypatch, eks_cluster_info.main, {"cluster": "demo", "profile": "ops", "eksctl_path": eksctl}, fake)
     assert not failed, result
@@ -41,13 +42,15 @@ def test_named_cluster_with_profile_and_no_region(monkeypatch, eksctl):
     assert cluster["region"] == "eu-north-1"
     assert [ng["type"] for ng in cluster["nodegroups"]] == ["unmanaged", "managed"]
     assert cluster["status_summary"]["phase"] == "running"
-    assert len(fake.calls) == 2
+    assert [entry["kind"] for entry in cluster["status_summary"]["still_running"]] == ["fargate_profile"]
+    assert len(fake.calls) == 3
 
 
 def test_missing_cluster_is_empty_list(monkeypatch, eksctl):
     fake = FakeEksctl({
         ("get", "cluster", "--name=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)],
         ("get", "nodegroup", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)],
+        ("get", "fargateprofile", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)],
     })
     result, failed = run_module(monkeypatch, eks_cluster_info.main, {"name": "X", "region": "eu-north-1", "eksctl_path": eksctl}, fake)
     assert not failed and result["clusters"] == []

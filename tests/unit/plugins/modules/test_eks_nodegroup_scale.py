@@ -62,9 +62,13 @@ def test_noop_is_one_call_and_ok(monkeypatch, eksctl):
 
 
 def test_check_mode_and_diff(monkeypatch, eksctl):
-    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING]})
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [RUNNING],
+                       ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION],
+                       ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1"): [contract.FARGATE_PROFILES]})
     result, failed = run_module(monkeypatch, eks_nodegroup_scale.main, base(eksctl, state="stopped"), fake, check_mode=True, diff=True)
-    assert not failed and result["changed"] is True and len(fake.calls) == 1
+    assert not failed and result["changed"] is True and len(fake.calls) == 3
+    assert [fake_call["argv"][1:3] for fake_call in fake.calls if fake_call["argv"][1:3] == ["scale", "nodegroup"]] == []
+    assert [(check["check"], check["subject"]) for check in result["preflight"]] == [("still_running", "fargate_profile fp-default")]
     assert result["diff"]["after"]["nodegroups"] == {"ng-self": {"desired_size": 0, "min_size": 0, "max_size": 4},
                                                      "ng-1": {"desired_size": 0, "min_size": 0, "max_size": 5}}
     assert "ansible_facts" not in result
