@@ -18,12 +18,16 @@ def add_wide_cluster(sim, count, stopped=0):
     sim.update(change)
 
 
-def test_listing_is_one_call_and_info_at_most_two(sim):
+def test_listing_is_one_call_and_info_three_side_by_side(sim):
     sim.module("eks_cluster_info", "region=eu-north-1")
     assert len(sim.calls()) == 1
     sim.reset_calls()
+    sim.settings(latency=0.3)
     sim.module("eks_cluster_info", "name=demo region=eu-north-1")
-    assert len(sim.calls()) == 2
+    calls = sim.calls()
+    assert sorted(" ".join(call["argv"][:2]) for call in calls) == ["get cluster", "get fargateprofile", "get nodegroup"]
+    # All three at once: each starts before any of them ends.
+    assert max(call["start"] for call in calls) < min(call["end"] for call in calls)
 
 
 @pytest.mark.parametrize("args", [

@@ -43,7 +43,7 @@ class Made(t.NamedTuple):
     wait_timeout: float
 
 
-def provider(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, parallelism=5):
+def build(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, parallelism=5):
     clock = Clock()
     client = EksctlClient(fake, BINARY, region=region, sleep=clock.sleep)
     reader = ClusterReader(client, parallelism=parallelism)

@@ -141,6 +141,5 @@ def test_parse_error_names_the_command_and_hides_secrets():
     assert "garbage with ******** inside" in caught.value.msg
 
 
-
 def test_redact_replaces_every_secret():
     assert redact("key=AKIA1 secret=s3cr3t again s3cr3t", ["s3cr3t", "AKIA1", ""]) == "key=******** secret=******** again ********"

@@ -9,7 +9,6 @@ import pytest
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _model as model
 
 
-
 @pytest.mark.parametrize("status, ready, failed, busy", [
     ("ACTIVE", True, False, False),
     ("CREATE_COMPLETE", True, False, False),

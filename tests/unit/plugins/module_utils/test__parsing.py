@@ -159,6 +159,7 @@ def test_unavailable_status():
     assert parsing.unavailable_cluster_status(contract.UNAVAILABLE_STDERR) == "CREATING"
     assert parsing.unavailable_cluster_status("other") is None
 
+
 @pytest.mark.parametrize("stderr, kind", [
     ("Error: cannot perform this operation on a non-EKS cluster; please follow the documentation for cluster edge's Kubernetes provider\n",
      "not_eks"),

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import FakeEksctl
-from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, describe_json, info, provider
+from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, build, describe_json, info
 
 
 FARGATE = ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1")
@@ -20,7 +20,7 @@ FARGATE = ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region
 def test_cluster_info_named_cluster_three_reads():
     fake = FakeEksctl({READ: [contract.NODEGROUPS_MIXED], FARGATE: ["[]"],
                        ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION]})
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     (cluster,) = info(made, name="demo")
     assert len(fake.calls) == 3
     assert cluster["region"] == "eu-north-1" and cluster["owned"] is True
@@ -35,7 +35,7 @@ def test_cluster_info_lists_what_a_stop_leaves_running():
     nodegroups = contract.NODEGROUPS_MIXED.replace('"Name": "ng-1"', '"Name": "tf_workers"')
     fake = FakeEksctl({READ: [nodegroups], FARGATE: [contract.FARGATE_PROFILES],
                        ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [json.dumps(items)]})
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     (cluster,) = info(made, name="demo")
     assert [(entry["kind"], entry["name"]) for entry in cluster["status_summary"]["still_running"]] == [
         ("unscalable_nodegroup", "tf_workers"), ("fargate_profile", "fp-default"), ("auto_mode", "general-purpose, system")]
@@ -49,7 +49,7 @@ def test_fargate_profiles_that_cannot_be_read_are_a_warning_not_a_failed_report(
               "api error AccessDeniedException: User is not authorized to perform: eks:ListFargateProfiles\n")
     fake = FakeEksctl({READ: [contract.NODEGROUPS_MIXED], FARGATE: [(1, "", denied)],
                        ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION]})
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     (cluster,) = info(made, name="demo")
     assert cluster["fargate_profiles"] is None and cluster["status_summary"]["phase"] == "running"
     (warning,) = made.client.warnings
@@ -59,8 +59,8 @@ def test_fargate_profiles_that_cannot_be_read_are_a_warning_not_a_failed_report(
 def test_cluster_info_missing_cluster_is_empty():
     fake = FakeEksctl({("get", "nodegroup", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)],
                        ("get", "cluster", "--name=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)],
-        ("get", "fargateprofile", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)]})
-    made, _clock = provider(fake)
+                       ("get", "fargateprofile", "--cluster=X", "--output=json", "--region=eu-north-1"): [(1, "", contract.CLUSTER_NOT_FOUND_STDERR)]})
+    made, _clock = build(fake)
     assert info(made, name="X") == []
 
 
@@ -73,7 +73,7 @@ def test_cluster_info_details_for_all_regions_reads_each_in_its_region():
         ("get", "nodegroup", "--cluster=a", "--output=json", "--region=us-east-1"): ["[]"],
         ("get", "fargateprofile", "--cluster=a", "--output=json", "--region=us-east-1"): ["[]"],
     })
-    made, _clock = provider(fake, region=None)
+    made, _clock = build(fake, region=None)
     (cluster,) = info(made, all_regions=True, details=True)
     assert (cluster["name"], cluster["region"], cluster["owned"], cluster["status_summary"]["phase"]) == ("a", "us-east-1", False, "empty")
 
@@ -90,7 +90,7 @@ def test_connector_cluster_is_reported_unsupported_and_never_fails_a_listing():
         FARGATE: ["[]"],
         ("get", "fargateprofile", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)],
     })
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     demo, edge = info(made, details=True)
     assert demo["status_summary"]["phase"] == "running" and demo["connector"] is False
     assert edge["connector"] is True and edge["nodegroups"] == []
@@ -100,7 +100,7 @@ def test_connector_cluster_is_reported_unsupported_and_never_fails_a_listing():
 
 def test_status_summary_of_a_connector_cluster_for_the_inventory():
     fake = FakeEksctl({("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)]})
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     assert made.reader.status_summary("edge")["phase"] == "unsupported"
 
 
@@ -109,14 +109,14 @@ def test_all_regions_without_any_region_starts_from_us_east_1():
         ("get", "cluster", "--all-regions", "--output=json"): [(1, "", contract.REGION_MISSING_STDERR)],
         ("get", "cluster", "--all-regions", "--output=json", "--region=us-east-1"): [contract.CLUSTER_LIST],
     })
-    made, _clock = provider(fake, region=None)
+    made, _clock = build(fake, region=None)
     clusters = info(made, all_regions=True)
     assert clusters and len(fake.calls) == 2
 
 
 def test_all_regions_with_a_region_does_not_retry_a_region_error():
     fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [(1, "", contract.REGION_UNSUPPORTED_STDERR)]})
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     with pytest.raises(errors.RegionError):
         info(made, all_regions=True)
     assert len(fake.calls) == 1
@@ -133,7 +133,7 @@ DENIED_STDERR = ('2026-05-01 10:00:00 [\u2716]  error creating provider in "me-s
 def test_all_regions_retries_a_region_skipped_for_a_transient_reason():
     fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [
         (0, contract.CLUSTER_LIST, SKIPPED_STDERR), (0, contract.CLUSTER_LIST, "")]})
-    made, clock = provider(fake)
+    made, clock = build(fake)
     assert info(made, all_regions=True)
     assert len(fake.calls) == 2 and len(clock.sleeps) == 1
     assert made.client.warnings == []
@@ -141,7 +141,7 @@ def test_all_regions_retries_a_region_skipped_for_a_transient_reason():
 
 def test_all_regions_warns_about_a_region_it_cannot_read():
     fake = FakeEksctl({("get", "cluster", "--all-regions", "--output=json", "--region=eu-north-1"): [(0, contract.CLUSTER_LIST, DENIED_STDERR)]})
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     assert info(made, all_regions=True)
     assert len(fake.calls) == 1
     (warning,) = made.client.warnings
