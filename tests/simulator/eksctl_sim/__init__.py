@@ -47,7 +47,9 @@ Every call is appended to a JSON-lines log (``EKSCTL_SIM_LOG``, default
 Knobs for tests, all kept in the state file:
 ``settings.latency`` (seconds per call; ``EKSCTL_SIM_LATENCY`` overrides it),
 ``settings.updating_reads`` (how many ``get nodegroup`` reads a managed
-nodegroup stays ``UPDATING`` after a scale), ``settings.require_credentials``,
+nodegroup stays ``UPDATING`` after a scale), ``settings.stale_reads`` (how many ``get nodegroup`` reads
+a nodegroup first shows settled at its sizes from before a scale, as an eventually consistent read could;
+0 by default), ``settings.require_credentials``,
 per cluster ``connector`` and ``kubernetes_api`` (``ok``, ``forbidden``, ``unreachable``),
 and ``faults`` (fail, throttle, hang, print garbage or truncated JSON, answer
 409, fail STS, or kill the calling process, for the next N matching calls).

@@ -38,6 +38,12 @@ def get_nodegroup(call: Call, argv: list[str], values: dict, changed: set, posit
             if nodegroup["type"] != "managed" and nodegroup["desired"] > 0:
                 # Contract 8.4: the Version of a self-managed nodegroup with nodes comes from the node list.
                 _list_nodes(cluster, handle)
+            stale = nodegroup.get("stale")
+            if stale and stale["reads"] > 0:
+                # The stale_reads knob: settled, at the sizes before the scale (what a waiter must not take as done).
+                stale["reads"] -= 1
+                rows.append(summary(cluster, dict(nodegroup, desired=stale["desired"], min=stale["min"], max=stale["max"]), stale["status"]))
+                continue
             status = nodegroup["status"]
             if nodegroup["pending_reads"] > 0:
                 nodegroup["pending_reads"] -= 1

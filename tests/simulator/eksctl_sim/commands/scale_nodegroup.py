@@ -54,6 +54,10 @@ def scale_nodegroup(call: Call, argv: list[str], values: dict, changed: set, pos
             _validate_managed(nodegroup, target, wrap)
         else:
             _validate_asg(target, wrap)
+        stale_reads = int(state["settings"].get("stale_reads", 0))
+        if stale_reads > 0:
+            nodegroup["stale"] = {"reads": stale_reads, "status": nodegroup["status"],
+                                  "desired": nodegroup["desired"], "min": nodegroup["min"], "max": nodegroup["max"]}
         nodegroup.update(target)
         if nodegroup["type"] == "managed":
             nodegroup["status"] = "UPDATING"
