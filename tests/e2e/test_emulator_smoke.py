@@ -4,7 +4,7 @@
 answers moto lacked, and the refusals the tier's scenarios rely on.
 
 Each test runs once per real eksctl of the tier (see conftest.py). The expected
-JSON documents are built with the simulator's own rendering (``Simulator.summary``/``describe``
+JSON documents are built with the simulator's own rendering (``summary``/``describe``
 and ``go_json``) from its ``seed_state()``, so these tests also check that the simulator and the
 real binary agree.
 """
@@ -82,7 +82,7 @@ def expected_nodegroups(cluster_name: str) -> str:
     cluster = seed_cluster(cluster_name)
     ordered = ([ng for ng in cluster["nodegroups"] if ng["type"] != "managed"]
                + [ng for ng in cluster["nodegroups"] if ng["type"] == "managed"])
-    return eksctl_simulator.go_json([eksctl_simulator.Simulator.summary(cluster, ng, ng["status"]) for ng in ordered])
+    return eksctl_simulator.go_json([eksctl_simulator.summary(cluster, ng, ng["status"]) for ng in ordered])
 
 
 # --------------------------------------------------------------------------- version
@@ -178,7 +178,7 @@ def test_get_cluster_by_name(eksctl: str, aws: AwsEmulator) -> None:
     result = run(eksctl, aws, "get", "cluster", "--name", "demo", "-o", "json")
     assert (result.returncode, result.stderr) == (0, "")
     [document] = json.loads(result.stdout)
-    expected = eksctl_simulator.Simulator.describe(seed_cluster("demo"))
+    expected = eksctl_simulator.describe(seed_cluster("demo"))
     # eksctl 0.215.0's SDK lacks a field that 0.230.0 (and the simulator) print; the endpoint and CA are the
     # local Kubernetes API's.
     if "ControlPlaneEgressMode" not in document["ResourcesVpcConfig"]:

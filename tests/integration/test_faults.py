@@ -183,6 +183,28 @@ def test_degraded_while_waiting_fails_at_once(sim):
     assert time.monotonic() - started < 30
 
 
+def test_active_with_old_sizes_while_waiting_is_never_success(sim):
+    """After the scale, the next read shows ng-1 settled (ACTIVE) at its old sizes, as an eventually consistent read can:
+    the wait must not take that as done. The task fails at that read, naming ng-1 and the old sizes, without a success
+    and without waiting out wait_timeout; once the reads show the new sizes, the same task finds nothing to do."""
+    sim.settings(updating_reads=1, stale_reads=1)
+    task = "cluster=demo region=eu-north-1 name=ng-1 desired_size=4 wait=true wait_sleep=0.2 wait_timeout=60"
+    started = time.monotonic()
+    result, completed = run(sim, task)
+    assert completed.returncode != 0
+    assert "ng-1" in result["msg"] and "old sizes" in result["msg"]
+    (outcome,) = [ng for ng in result["nodegroups"] if ng["name"] == "ng-1"]
+    assert outcome["action"] == "failed"
+    assert time.monotonic() - started < 30
+    calls = [call["argv"][:2] for call in sim.calls()]
+    assert calls == [["get", "nodegroup"], ["scale", "nodegroup"], ["get", "nodegroup"]]
+    assert sim.sizes("demo")["ng-1"] == (4, 2, 5)
+    sim.reset_calls()
+    result, completed = run(sim, task)
+    assert completed.returncode == 0 and result["changed"] is False
+    assert scale_calls(sim.calls()) == []
+
+
 @pytest.mark.parametrize("args, option", [
     ("cluster='a b' state=stopped", "cluster"),
     ("cluster='a;id' state=stopped", "cluster"),

@@ -1,0 +1,84 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The records the state is made of (clusters and their nodegroups), and the seed both test worlds start from.
+
+The end-to-end tier's emulated AWS (tests/e2e/aws_emulator.py) is seeded from ``seed_state()`` too, so the
+simulator and the real eksctl read the same account.
+"""
+
+from __future__ import annotations
+
+from .aws import ACCOUNT
+
+
+def _nodegroup(cluster: str, name: str, kind: str, status: str, sizes: tuple[int, int, int], created: str,
+               instance_type: str = "t3.medium", eksctl_stack: bool = True) -> dict:
+    desired, minimum, maximum = sizes
+    managed = kind == "managed"
+    return {
+        "name": name,
+        "type": kind,
+        "status": status,
+        "desired": desired,
+        "min": minimum,
+        "max": maximum,
+        "instance_type": instance_type,
+        "image_id": "AL2023_x86_64_STANDARD" if managed else "ami-0123456789abcdef0",
+        "created": created,
+        "stack_name": "eksctl-%s-nodegroup-%s" % (cluster, name) if eksctl_stack else "",
+        "role_arn": "arn:aws:iam::%s:role/eksctl-%s-nodegroup-%s-NodeInstanceRole-ABC" % (ACCOUNT, cluster, name),
+        "asg": ("eks-%s-4ac6f1d2-0000-1111-2222-333344445555" % name) if managed else "eksctl-%s-nodegroup-%s-NodeGroup-XYZ" % (cluster, name),
+        "version": "1.31",
+        "kubelet_version": "1.31.2",
+        "pending_reads": 0,
+    }
+
+
+def new_cluster(name: str, region: str, nodegroups: list | None = None, owned: str = "True",
+                status: str = "ACTIVE", version: str = "1.31", created: str = "2026-05-01T10:20:30.123Z",
+                connector: bool = False, kubernetes_api: str = "ok") -> dict:
+    """A cluster record. ``connector`` makes it an EKS-Connector registration; ``kubernetes_api`` is how its
+    Kubernetes API answers eksctl's node list: ``ok``, ``forbidden`` (no RBAC) or ``unreachable`` (private endpoint)."""
+    return {
+        "connector": connector,
+        "kubernetes_api": kubernetes_api,
+        "name": name,
+        "region": region,
+        "owned": owned,
+        "status": status,
+        "version": version,
+        "created": created,
+        "tags": {"alpha.eksctl.io/cluster-name": name} if owned == "True" else {"team": "platform"},
+        "nodegroups": nodegroups or [],
+    }
+
+
+def new_nodegroup(cluster: str, name: str, kind: str = "managed", sizes: tuple[int, int, int] = (2, 1, 3),
+                  status: str | None = None) -> dict:
+    """A nodegroup record; sizes are (desired, min, max)."""
+    default_status = "ACTIVE" if kind == "managed" else "CREATE_COMPLETE"
+    return _nodegroup(cluster, name, kind, status or default_status, sizes, "2026-05-02T08:00:00.5Z")
+
+
+def seed_state() -> dict:
+    clusters = [
+        new_cluster("demo", "eu-north-1", [
+            _nodegroup("demo", "ng-self", "unmanaged", "CREATE_COMPLETE", (2, 1, 4), "2026-05-01T10:30:00.123Z", "m5.large"),
+            _nodegroup("demo", "ng-1", "managed", "ACTIVE", (3, 2, 5), "2026-05-01T10:40:00.456Z"),
+            _nodegroup("demo", "ng-2", "managed", "ACTIVE", (1, 1, 3), "2026-05-01T10:41:00.789Z", "t3.large"),
+        ]),
+        new_cluster("legacy-tf", "eu-north-1", [
+            # Made outside eksctl (no stack), with a name eksctl can read but not scale.
+            _nodegroup("legacy-tf", "tf_workers", "managed", "ACTIVE", (2, 2, 6), "2025-11-03T09:00:00Z", "m6i.xlarge", eksctl_stack=False),
+        ], owned="False", version="1.30", created="2025-11-03T08:12:44.5Z"),
+        new_cluster("staging", "us-east-1", [
+            _nodegroup("staging", "ng-a", "managed", "ACTIVE", (0, 0, 3), "2026-04-11T12:00:00Z"),
+            _nodegroup("staging", "ng-b", "unmanaged", "UPDATE_COMPLETE", (0, 0, 2), "2026-04-11T12:05:00Z", "c5.large"),
+        ], created="2026-04-11T11:48:10Z"),
+        new_cluster("sandbox", "us-east-1", [], created="2026-06-20T15:00:00Z"),
+    ]
+    return {
+        "settings": {"latency": 0.0, "updating_reads": 1, "require_credentials": False, "hang_seconds": 3600},
+        "faults": [],
+        "clusters": clusters,
+    }
