@@ -44,7 +44,8 @@ What the gateway adds in front of moto (see ``MOTO_GAPS`` for the full list):
 
 State patched inside moto's backends (no public API exists for them): cluster and nodegroup
 ``createdAt``, cluster and nodegroup status, DescribeCluster fields moto gets wrong, the clusters'
-``endpoint`` and ``certificateAuthority`` (to the local Kubernetes API), the managed nodegroups'
+``endpoint`` and ``certificateAuthority`` (to the local Kubernetes API), EKS Auto Mode's and the
+upgrade policy's DescribeCluster fields (moto has none of them), the managed nodegroups'
 Auto Scaling group names, the CloudFormation stack status and creation time, an AMI with the
 simulator's image id, the empty MixedInstancesPolicy of groups made by CloudFormation, and
 ``connectorConfig`` for a connected cluster.
@@ -65,7 +66,10 @@ How the seed is represented (``seed()``, from ``eksctl_simulator.seed_state()``)
 * the seed's managed nodegroup with an underscore in its name (``tf_workers`` of ``legacy-tf``) is made
   outside eksctl: no stack, so eksctl lists it but never scales it (contract 8.5);
 * a cluster's ``connector`` (if true) makes it a connected cluster (``add_connector_cluster``) and
-  its ``kubernetes_api`` (``ok``/``forbidden``/``unreachable``) sets how its Kubernetes API answers.
+  its ``kubernetes_api`` (``ok``/``forbidden``/``unreachable``) sets how its Kubernetes API answers;
+* a cluster's Fargate profiles are made through the EKS API (moto keeps them and answers
+  ListFargateProfiles and DescribeFargateProfile as EKS does); its ``auto_mode`` and ``support_type``
+  are patched into moto's cluster record (``describe_like_aws``).
 
 Scenarios beyond the seed: ``add_connector_cluster()`` (contract 8.3: a cluster whose
 DescribeCluster carries ``connectorConfig``; eksctl refuses every nodegroup command on it),
@@ -144,7 +148,11 @@ MOTO_GAPS = {
     "cloudformation:status": "moto has no way to put a stack in UPDATE_COMPLETE/UPDATE_ROLLBACK_COMPLETE "
                              "without an update; the status and creation time are patched.",
     "eks:cluster.fields": "moto echoes clientRequestToken, answers encryptionConfig [] and omits accessConfig, "
-                          "health, upgradePolicy, vpcId and clusterSecurityGroupId; patched to EKS's shape.",
+                          "health, upgradePolicy, vpcId and clusterSecurityGroupId; patched to EKS's shape, the "
+                          "upgrade policy from the seed's support_type.",
+    "eks:computeConfig": "moto has no EKS Auto Mode (computeConfig, storageConfig, "
+                         "kubernetesNetworkConfig.elasticLoadBalancing are never set); a seed cluster with auto_mode "
+                         "gets them in moto's backend.",
     "autoscaling:MixedInstancesPolicy": "a group made by moto's CloudFormation reports an empty MixedInstancesPolicy, "
                                         "which makes eksctl's pre-scale AMI check fail; it is cleared.",
     "speed": "moto loads ~5000 AMIs per EC2 region backend on every reset and builds a boto3 Session per "
@@ -649,18 +657,26 @@ def scaling_problem(desired: int, minimum: int, maximum: int) -> str | None:
     return None
 
 
-def describe_like_aws(record: Any, region: str, name: str) -> None:
+def describe_like_aws(record: Any, region: str, name: str, cluster: Mapping[str, Any] | None = None) -> None:
     """Give a moto cluster the DescribeCluster fields real EKS returns (and the simulator prints).
 
     moto echoes the client token, answers ``encryptionConfig: []`` and leaves out ``accessConfig``,
-    ``health``, ``upgradePolicy``, the VPC and cluster security group ids.
+    ``health``, ``upgradePolicy``, the VPC and cluster security group ids; it has no EKS Auto Mode
+    (``computeConfig``, ``storageConfig``, ``kubernetesNetworkConfig.elasticLoadBalancing``), which are
+    set from the seed's cluster record (``auto_mode``), as is the upgrade policy (``support_type``).
     """
+    cluster = cluster or {}
     ident = hashlib.sha256(("%s/%s" % (region, name)).encode()).hexdigest()[:32].upper()
     record.client_request_token = None
     record.encryption_config = None
     record.access_config = {"authenticationMode": "API_AND_CONFIG_MAP"}
     record.health = {"issues": []}
-    record.upgrade_policy = {"supportType": "EXTENDED"}
+    record.upgrade_policy = {"supportType": cluster.get("support_type", "STANDARD")}
+    auto_mode = cluster.get("auto_mode")
+    if auto_mode:
+        record.compute_config = {"enabled": True, "nodePools": list(auto_mode["node_pools"]), "nodeRoleArn": auto_mode["node_role_arn"]}
+        record.storage_config = {"blockStorage": {"enabled": True}}
+        record.kubernetes_network_config = dict(record.kubernetes_network_config, elasticLoadBalancing={"enabled": True})
     record.platformVersion = "eks.5"
     record.identity = {"oidc": {"issuer": "https://oidc.eks.%s.amazonaws.com/id/%s" % (region, ident)}}
     record.resources_vpc_config = dict(record.resources_vpc_config, clusterSecurityGroupId="sg-0123", vpcId="vpc-0789")
@@ -931,10 +947,12 @@ class AwsEmulator:
             self._stack(region, "eksctl-%s-cluster" % name).creation_time = parse_time(cluster["created"])
         for nodegroup in cluster["nodegroups"]:
             self.add_nodegroup(name, region, nodegroup)
+        for profile in cluster.get("fargate_profiles", []):
+            self.add_fargate_profile(name, region, profile)
         record = self._eks_backend(region).clusters[name]
         record.created_at = parse_time(cluster["created"])
         record.status = cluster["status"]
-        describe_like_aws(record, region, name)
+        describe_like_aws(record, region, name, cluster)
         self.set_kube_api(cluster.get("kubernetes_api", KUBE_OK), name, region)
 
     def add_nodegroup(self, cluster: str, region: str, nodegroup: dict) -> None:
@@ -976,6 +994,14 @@ class AwsEmulator:
         # moto gives a group made by CloudFormation an empty MixedInstancesPolicy instead of none.
         self._asg_backend(region).autoscaling_groups[stack.resource_map["NodeGroup"].name].mixed_instances_policy = None
         self._kubelets[(region, cluster, nodegroup["name"])] = nodegroup["kubelet_version"]
+
+    def add_fargate_profile(self, cluster: str, region: str, profile: dict) -> None:
+        """Create a Fargate profile record (``eksctl_simulator.fargate_profile``) through the EKS API."""
+        self.client("eks", region).create_fargate_profile(
+            fargateProfileName=profile["name"], clusterName=cluster, podExecutionRoleArn=profile["pod_execution_role_arn"],
+            subnets=profile["subnets"], tags=profile["tags"],
+            selectors=[dict(selector) for selector in profile["selectors"]])
+        self._eks_backend(region).clusters[cluster].fargate_profiles[profile["name"]].status = profile["status"]
 
     def add_image(self, region: str, image_id: str) -> None:
         """Put an AMI with a fixed id into moto's EC2 backend (RegisterImage only makes random ids)."""

@@ -27,6 +27,7 @@ import eksctl_simulator  # noqa: E402  pylint: disable=wrong-import-position
 from worlds import SimulatedWorld, run_eksctl  # noqa: E402  pylint: disable=wrong-import-position
 
 R = "--region=eu-north-1"
+W = "--region=eu-west-1"
 COMMANDS = {
     "version": ["version"],
     "version json": ["version", "-o", "json"],
@@ -67,6 +68,30 @@ COMMANDS = {
     "scale with a name flag and argument": ["scale", "nodegroup", "ng-2", "--cluster=demo", "--name=ng-1", "--nodes=1", R],
     "an unknown flag": ["get", "cluster", "--bogus", R],
     "an unknown output": ["get", "cluster", "-o", "xml", R],
+    # What a nodegroup stop leaves running: Fargate profiles, EKS Auto Mode, extended support (the seed's third region).
+    "list the third region": ["get", "cluster", "-o", "json", W],
+    "describe a cluster with Fargate profiles": ["get", "cluster", "--name=fargate-demo", "-o", "json", W],
+    "describe an Auto Mode cluster": ["get", "cluster", "--name=auto-demo", "-o", "json", W],
+    "describe a cluster on extended support": ["get", "cluster", "extended-demo", "-o", "json", W],
+    "nodegroups of an Auto Mode cluster": ["get", "nodegroup", "--cluster=auto-demo", "-o", "json", W],
+    "nodegroups of a cluster on extended support": ["get", "nodegroup", "--cluster=extended-demo", "-o", "json", W],
+    "fargate profiles": ["get", "fargateprofile", "--cluster=fargate-demo", "-o", "json", W],
+    "fargate profiles as yaml": ["get", "fargateprofile", "--cluster=fargate-demo", "--output=yaml", W],
+    "fargate profiles as a table": ["get", "fargateprofiles", "-c", "fargate-demo", W],
+    "one fargate profile by name": ["get", "fargateprofile", "--cluster=fargate-demo", "--name=fp-batch", "-o", "json", W],
+    "one fargate profile by argument": ["get", "fargateprofiles", "fp-default", "--cluster=fargate-demo", "-o", "json", W],
+    "an unknown fargate profile": ["get", "fargateprofile", "--cluster=fargate-demo", "--name=fp-nope", "-o", "json", W],
+    "no fargate profiles": ["get", "fargateprofile", "--cluster=demo", "-o", "json", R],
+    "no fargate profiles as yaml": ["get", "fargateprofile", "--cluster=demo", "-o", "yaml", R],
+    "no fargate profiles as a table": ["get", "fargateprofile", "--cluster=auto-demo", W],
+    "fargate profiles of an unknown cluster": ["get", "fargateprofile", "--cluster=nope", "-o", "json", R],
+    "fargate profiles without a cluster": ["get", "fargateprofile", "-o", "json", R],
+    "fargate profile by name flag and argument": ["get", "fargateprofile", "fp-batch", "--cluster=fargate-demo", "--name=fp-default", W],
+    "fargate profiles with two arguments": ["get", "fargateprofile", "a", "b", "--cluster=fargate-demo", W],
+    "fargate profile with -n": ["get", "fargateprofile", "--cluster=fargate-demo", "-n", "fp-batch", W],
+    "fargate profiles, unknown output": ["get", "fargateprofile", "--cluster=fargate-demo", "-o", "xml", W],
+    "fargate profiles, unknown output and profile": ["get", "fargateprofile", "--cluster=fargate-demo", "--name=x", "-o", "xml", W],
+    "fargate profiles in an unsupported region": ["get", "fargateprofile", "--cluster=fargate-demo", "-o", "json", "--region=xx-east-9"],
 }
 # Changes made before the command, in both worlds (see SimulatedWorld and EmulatedWorld).
 SETUPS = {
@@ -74,6 +99,7 @@ SETUPS = {
     "connector cluster described": (("add_connector_cluster", "edge"), ["get", "cluster", "--name=edge", "-o", "json", R]),
     "connector cluster nodegroups": (("add_connector_cluster", "edge"), ["get", "nodegroup", "--cluster=edge", "-o", "json", R]),
     "connector cluster scale": (("add_connector_cluster", "edge"), ["scale", "nodegroup", "--cluster=edge", "--name=a", "--nodes=1", R]),
+    "connector cluster fargate profiles": (("add_connector_cluster", "edge"), ["get", "fargateprofile", "--cluster=edge", "-o", "json", R]),
     "Kubernetes API forbidden": (("set_kube_api", "forbidden"), ["get", "nodegroup", "--cluster=demo", "-o", "json", R]),
     "Kubernetes API unreachable": (("set_kube_api", "unreachable"), ["get", "nodegroup", "--cluster=demo", "-o", "json", R]),
     "Kubernetes API refused, stopped cluster": (("set_kube_api", "forbidden"),
@@ -152,7 +178,8 @@ def run_in(world, argv: list[str]) -> subprocess.CompletedProcess:
 
 def all_sizes(world) -> dict:
     return {(cluster, region): world.sizes(cluster, region)
-            for cluster, region in (("demo", "eu-north-1"), ("legacy-tf", "eu-north-1"), ("staging", "us-east-1"))}
+            for cluster, region in (("demo", "eu-north-1"), ("legacy-tf", "eu-north-1"), ("staging", "us-east-1"),
+                                    ("fargate-demo", "eu-west-1"), ("extended-demo", "eu-west-1"))}
 
 
 def compare(world, simulated, argv: list[str], version: str) -> None:

@@ -152,17 +152,21 @@ def test_per_service_endpoint_variables(eksctl: str, aws: AwsEmulator, variables
 def test_get_cluster_all_regions(eksctl: str, aws: AwsEmulator) -> None:
     result = run(eksctl, aws, "get", "cluster", "-A", "-o", "json")
     assert (result.returncode, result.stderr) == (0, "")
-    # eksctl visits its supported regions in its own order: us-east-1 comes before eu-north-1.
+    # eksctl visits its supported regions in its own order: us-east-1, then eu-west-1, then eu-north-1.
     assert json.loads(result.stdout) == [
         {"Name": "sandbox", "Region": "us-east-1", "Owned": "True"},
         {"Name": "staging", "Region": "us-east-1", "Owned": "True"},
+        {"Name": "auto-demo", "Region": "eu-west-1", "Owned": "True"},
+        {"Name": "extended-demo", "Region": "eu-west-1", "Owned": "True"},
+        {"Name": "fargate-demo", "Region": "eu-west-1", "Owned": "True"},
         {"Name": "demo", "Region": REGION, "Owned": "True"},
         {"Name": "legacy-tf", "Region": REGION, "Owned": "False"},
     ]
     counts = aws.aws_counts()
     visited = counts["eks:ListClusters"]
-    # One provider (STS) for the command, then one provider, one stack list and one cluster list per region.
-    assert counts == {"cloudformation:DescribeStacks": 3, "cloudformation:ListStacks": visited,
+    # One provider (STS) for the command, then one provider, one stack list and one cluster list per region, and one
+    # stack read per cluster with an eksctl cluster stack (the six owned ones).
+    assert counts == {"cloudformation:DescribeStacks": 6, "cloudformation:ListStacks": visited,
                       "ec2:DescribeRegions": 1, "eks:DescribeClusterVersions": 1, "eks:ListClusters": visited,
                       "sts:GetCallerIdentity": visited + 1}
     assert 30 <= visited <= 45

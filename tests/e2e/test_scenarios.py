@@ -17,9 +17,13 @@ SEED_SIZES = {
     ("legacy-tf", "eu-north-1"): {"tf_workers": (2, 2, 6)},
     ("staging", "us-east-1"): {"ng-a": (0, 0, 3), "ng-b": (0, 0, 2)},
     ("sandbox", "us-east-1"): {},
+    ("fargate-demo", "eu-west-1"): {"ng-core": (2, 1, 3)},
+    ("auto-demo", "eu-west-1"): {},
+    ("extended-demo", "eu-west-1"): {"ng-old": (1, 1, 2)},
 }
 DEMO_STOPPED = {"ng-self": (0, 0, 4), "ng-1": (0, 0, 5), "ng-2": (0, 0, 3)}
-ALL_CLUSTERS = [("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
+ALL_CLUSTERS = [("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("eu-west-1", "auto-demo"), ("eu-west-1", "extended-demo"),
+                ("eu-west-1", "fargate-demo"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
 
 
 def scale_calls(world) -> list:
@@ -60,7 +64,8 @@ def test_list_all_regions(world, how):
     ok(completed)
     assert sorted((c["region"], c["name"]) for c in result["clusters"]) == ALL_CLUSTERS
     owned = {c["name"]: c["owned"] for c in result["clusters"]}
-    assert owned == {"demo": True, "legacy-tf": False, "staging": True, "sandbox": True}
+    assert owned == {"demo": True, "legacy-tf": False, "staging": True, "sandbox": True, "fargate-demo": True, "auto-demo": True,
+                     "extended-demo": True}
     # eksctl needs a region even for -A (contract 8.1): without one the module starts again from us-east-1.
     assert len(world.calls()) == (2 if how == "no region" else 1)
 
@@ -70,6 +75,9 @@ def test_list_all_regions(world, how):
     ("legacy-tf", "eu-north-1", "running", ["managed"]),
     ("staging", "us-east-1", "stopped", ["unmanaged", "managed"]),
     ("sandbox", "us-east-1", "empty", []),
+    ("fargate-demo", "eu-west-1", "running", ["managed"]),
+    ("auto-demo", "eu-west-1", "empty", []),
+    ("extended-demo", "eu-west-1", "running", ["managed"]),
 ])
 def test_info_with_details_of_every_seeded_cluster(world, cluster, region, phase, types):
     result, completed = world.module("eks_cluster_info", "name=%s region=%s" % (cluster, region))
@@ -82,7 +90,8 @@ def test_info_with_details_of_every_seeded_cluster(world, cluster, region, phase
     sizes = {ng["name"]: (ng["desired_size"], ng["min_size"], ng["max_size"]) for ng in entry["nodegroups"]}
     assert sizes == SEED_SIZES[(cluster, region)]
     assert entry["status_summary"]["phase"] == phase
-    assert len(world.calls()) == 2
+    # The description, the nodegroups and the Fargate profiles, one eksctl call each.
+    assert sorted(call["argv"][1] for call in world.calls()) == ["cluster", "fargateprofile", "nodegroup"]
 
 
 def test_details_of_a_listing(world):
@@ -221,6 +230,39 @@ def test_fleet_stop_through_the_inventory(world):
     _results, completed = world.playbook("eks_tools.eksctl.stop", "-i", path)
     ok(completed)
     assert world.sizes("demo") == DEMO_STOPPED
+
+
+# ---------------------------------------------------------------- what a nodegroup stop leaves running
+
+
+def test_fargate_auto_mode_and_extended_support_are_read_through_eksctl(world):
+    """The seed's third region: pods on Fargate (``get fargateprofile``), EKS Auto Mode and the upgrade policy (both in
+    ``get cluster``'s description); each cluster's details take at most three eksctl calls, the profiles one of them."""
+    result, completed = world.module("eks_cluster_info", "name=fargate-demo region=eu-west-1")
+    ok(completed)
+    (entry,) = result["clusters"]
+    assert [(profile["name"], profile["status"], profile["selectors"]) for profile in entry["fargate_profiles"]] == [
+        ("fp-batch", "ACTIVE", [{"namespace": "batch", "labels": {"app": "etl", "tier": "night"}}, {"namespace": "reports", "labels": {}}]),
+        ("fp-default", "ACTIVE", [{"namespace": "default", "labels": {}}]),
+    ]
+    assert (entry["auto_mode"]["enabled"], entry["support_type"]) == (False, "STANDARD")
+    assert {item["kind"] for item in entry["status_summary"]["still_running"]} == {"fargate_profile"}
+    fargate_reads = [call["argv"] for call in world.calls() if call["argv"][:2] == ["get", "fargateprofile"]]
+    assert fargate_reads == [["get", "fargateprofile", "--cluster=fargate-demo", "--output=json", "--region=eu-west-1"]]
+    assert len(world.calls()) <= 3
+
+    result, completed = world.module("eks_cluster_info", "name=auto-demo region=eu-west-1")
+    ok(completed)
+    (entry,) = result["clusters"]
+    assert entry["auto_mode"]["enabled"] is True and entry["auto_mode"]["node_pools"] == ["general-purpose", "system"]
+    assert entry["fargate_profiles"] == [] and entry["nodegroups"] == []
+    assert {item["kind"] for item in entry["status_summary"]["still_running"]} == {"auto_mode"}
+
+    result, completed = world.module("eks_cluster_info", "name=extended-demo region=eu-west-1")
+    ok(completed)
+    (entry,) = result["clusters"]
+    assert (entry["version"], entry["support_type"], entry["auto_mode"]["enabled"]) == ("1.29", "EXTENDED", False)
+    assert entry["status_summary"]["still_running"] == []
 
 
 # ---------------------------------------------------------------- what the second reading of eksctl found

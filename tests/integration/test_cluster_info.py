@@ -16,7 +16,8 @@ def test_listing_a_region_is_one_call(sim):
     assert [call["argv"] for call in sim.calls()] == [["get", "cluster", "--output=json", "--region=us-east-1"]]
 
 
-ALL_CLUSTERS = [("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
+ALL_CLUSTERS = [("eu-north-1", "demo"), ("eu-north-1", "legacy-tf"), ("eu-west-1", "auto-demo"), ("eu-west-1", "extended-demo"),
+                ("eu-west-1", "fargate-demo"), ("us-east-1", "sandbox"), ("us-east-1", "staging")]
 
 
 def test_all_regions_with_a_region_is_one_call(sim):

@@ -123,6 +123,46 @@ def test_managed_goes_updating_and_answers_409_meanwhile(sim, eksctl):
     assert statuses == ["UPDATING", "ACTIVE"]
 
 
+def test_stale_reads_show_the_old_sizes_settled_then_the_new_ones(sim, eksctl):
+    sim.settings(updating_reads=1, stale_reads=2)
+    eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=4", "--region=eu-north-1")
+    reads = [json.loads(eksctl("get", "ng", "--cluster=demo", "--name=ng-1", "--region=eu-north-1", "-o", "json")[1])[0] for _read in range(4)]
+    assert [(read["Status"], read["DesiredCapacity"]) for read in reads] == [("ACTIVE", 3), ("ACTIVE", 3), ("UPDATING", 4), ("ACTIVE", 4)]
+
+
+def test_fargate_profiles_shape_order_and_empty_cases(eksctl):
+    region = "--region=eu-west-1"
+    rc, out, err = eksctl("get", "fargateprofile", "--cluster=fargate-demo", region, "-o", "json")
+    assert rc == 0 and err == "" and out.endswith("}\n]")
+    profiles = json.loads(out)
+    assert [profile["name"] for profile in profiles] == ["fp-batch", "fp-default"]
+    # eksctl's own type with its json tags: empty tags are left out, label keys sorted.
+    assert [list(profile) for profile in profiles] == [["name", "podExecutionRoleARN", "selectors", "subnets", "tags", "status"],
+                                                       ["name", "podExecutionRoleARN", "selectors", "subnets", "status"]]
+    assert profiles[0]["selectors"] == [{"namespace": "batch", "labels": {"app": "etl", "tier": "night"}}, {"namespace": "reports"}]
+    assert eksctl("get", "fargateprofile", "--cluster=auto-demo", region, "-o", "json") == (0, "[]", "")
+    assert eksctl("get", "fargateprofile", "--cluster=auto-demo", region, "-o", "yaml") == (0, "[]\n", "")
+    assert eksctl("get", "fargateprofile", "--cluster=auto-demo", region) == (0, "No fargateprofiles found\n", "")
+    rc, out, err = eksctl("get", "fargateprofile", "--cluster=fargate-demo", "--name=fp-nope", region, "-o", "json")
+    assert (rc, out) == (1, "") and err.startswith('Error: failed to get Fargate profile "fp-nope": operation error EKS: DescribeFargateProfile')
+    assert err.endswith("ResourceNotFoundException: No Fargate Profile found with name: fp-nope.\n")
+    assert eksctl("get", "fargateprofile", region) == (1, "", "Error: --cluster must be set\n")
+    assert eksctl("get", "fargateprofile", "--cluster=fargate-demo", "-n", "fp-batch", region) == (1, "", "Error: unknown shorthand flag: 'n' in -n\n")
+
+
+def test_auto_mode_and_support_type_in_the_description(eksctl):
+    described = {name: json.loads(eksctl("get", "cluster", name, "--region=eu-west-1", "-o", "json")[1])[0]
+                 for name in ("auto-demo", "extended-demo", "fargate-demo")}
+    auto = described["auto-demo"]
+    assert auto["ComputeConfig"] == {"Enabled": True, "NodePools": ["general-purpose", "system"],
+                                     "NodeRoleArn": "arn:aws:iam::111122223333:role/auto-demo-AutoModeNodeRole"}
+    assert auto["StorageConfig"] == {"BlockStorage": {"Enabled": True}}
+    assert auto["KubernetesNetworkConfig"]["ElasticLoadBalancing"] == {"Enabled": True}
+    assert {name: item["UpgradePolicy"]["SupportType"] for name, item in described.items()} == {
+        "auto-demo": "STANDARD", "extended-demo": "EXTENDED", "fargate-demo": "STANDARD"}
+    assert described["fargate-demo"]["ComputeConfig"] is None and described["fargate-demo"]["StorageConfig"] is None
+
+
 def test_unmanaged_status_is_cloudformation_and_version_empty_at_zero(sim, eksctl):
     eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-self", "--nodes=0", "--nodes-min=0", "--region=eu-north-1")
     item = json.loads(eksctl("get", "ng", "--cluster=demo", "--region=eu-north-1", "-o", "json")[1])[0]

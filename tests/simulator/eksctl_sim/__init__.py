@@ -3,12 +3,19 @@
 """A stateful stand-in for the eksctl binary, used by the collection's tests and its demo.
 
 It implements the subset of eksctl that the collection drives (``version``, ``get cluster``,
-``get nodegroup``, ``scale nodegroup``) as eksctl 0.230.0 does: the same flags and aliases, the same
-JSON shapes and formatting (4-space indent, no trailing newline, Go's HTML escaping), the same error
-texts, exit codes and streams, and the behaviours of section 8 of the project's eksctl contract
-(``-A`` needs a region; EKS-Connector clusters are listed but refused; a self-managed nodegroup
-with nodes needs the cluster's Kubernetes API; ``scale`` refuses names with characters other than
-letters, digits and ``-`` after its AWS calls; rolled-back stacks are settled).
+``get nodegroup``, ``get fargateprofile``, ``scale nodegroup``) as eksctl 0.230.0 does: the same flags
+and aliases, the same JSON shapes and formatting (4-space indent, no trailing newline, Go's HTML
+escaping), the same error texts, exit codes and streams (``get fargateprofile`` also as YAML and as a
+table), and the behaviours of section 8 of the project's eksctl contract (``-A`` needs a region;
+EKS-Connector clusters are listed but refused; a self-managed nodegroup with nodes needs the cluster's
+Kubernetes API; ``scale`` refuses names with characters other than letters, digits and ``-`` after its
+AWS calls; rolled-back stacks are settled).
+
+Beyond the contract, read from eksctl's source and confirmed by the differential test: ``get
+fargateprofile`` (its notes are in ``commands/get_fargateprofile.py``), and the description of an EKS
+Auto Mode cluster, which carries ``ComputeConfig`` (``Enabled``, ``NodePools``, ``NodeRoleArn``) and
+``{"Enabled": true}`` in ``StorageConfig.BlockStorage`` and ``KubernetesNetworkConfig.ElasticLoadBalancing``
+(all null without Auto Mode); ``UpgradePolicy.SupportType`` is ``STANDARD`` or ``EXTENDED``.
 
 tests/e2e/test_differential.py runs the same command lines here and against each real eksctl of the
 end-to-end tier on the same seed, and compares exit codes, stdout and stderr. What it masks, and so
@@ -22,22 +29,24 @@ what still differs, with the reason:
   supported regions, and its version; the simulator follows the newest pinned release.
 
 Differences the differential test does not cover, because the collection never causes them:
-``-o table`` output (eksctl pads columns with extra tabs, drops fractional seconds and orders
-``get nodegroup`` rows differently), ``--config-file`` and ``-o yaml`` (not implemented: rc 1),
-``scale --wait`` (eksctl's waiter waits at least 30 s; the simulator returns at once), and ``scale``
+``-o table`` output of ``get cluster`` and ``get nodegroup`` (eksctl pads columns with extra tabs,
+drops fractional seconds and orders ``get nodegroup`` rows differently), ``-o yaml`` of those two and
+``--config-file`` (not implemented: rc 1), ``scale --wait`` (eksctl's waiter waits at least 30 s; the
+simulator returns at once), and ``scale``
 of a cluster that is CREATING, DELETING or FAILED (eksctl fails building its Kubernetes client;
 the simulator scales). Where EKS's own behaviour is not documented, the simulator follows the
-emulated AWS: clusters are listed by name within a region, and a managed nodegroup reads
+emulated AWS: clusters and Fargate profiles are listed by name, and a managed nodegroup reads
 ``UPDATING`` for ``settings.updating_reads`` reads after a scale (default 1) and refuses a second
 scale meanwhile with 409.
 
 Where each part lives (``tests/simulator/bin/eksctl`` runs ``cli.main``):
 
 * ``seed`` (the records and the seed), ``state`` (the state file and the call log): the state model;
-* ``commands/`` (``version``, ``get_cluster``, ``get_nodegroup``, ``scale_nodegroup``), on the shared steps
-  of ``call`` (region, credentials, the cluster, the name argument, the printer);
-* ``flags`` (pflag's parsing and each command's flags), ``output`` (cobra's errors, log lines, Go's JSON),
-  ``aws`` (the account, the release, AWS's error texts);
+* ``commands/`` (``version``, ``get_cluster``, ``get_nodegroup``, ``get_fargateprofile``,
+  ``scale_nodegroup``), on the shared steps of ``call`` (region, credentials, the cluster, the name
+  argument, the printer);
+* ``flags`` (pflag's parsing and each command's flags), ``output`` (cobra's errors, log lines, Go's
+  JSON, YAML and tables), ``aws`` (the account, the release, AWS's error texts);
 * ``faults``: the fault knobs.
 
 State lives in a JSON file named by ``EKSCTL_SIM_STATE`` (seeded on first use).

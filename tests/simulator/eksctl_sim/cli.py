@@ -10,6 +10,7 @@ import time
 
 from .call import Call
 from .commands.get_cluster import get_cluster
+from .commands.get_fargateprofile import get_fargateprofile
 from .commands.get_nodegroup import get_nodegroup
 from .commands.scale_nodegroup import scale_nodegroup
 from .commands.version import version
@@ -20,6 +21,7 @@ from .state import append_log, log_call, read_state
 HANDLERS = {
     ("get", "cluster"): get_cluster,
     ("get", "nodegroup"): get_nodegroup,
+    ("get", "fargateprofile"): get_fargateprofile,
     ("scale", "nodegroup"): scale_nodegroup,
 }
 

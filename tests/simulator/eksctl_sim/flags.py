@@ -38,6 +38,7 @@ COMMAND_FLAGS = {
     ("version",): [Flag("output", "o", "string", "")],
     ("get", "cluster"): GET_FLAGS + [Flag("name", "n", "string", ""), Flag("all-regions", "A", "bool", False)],
     ("get", "nodegroup"): GET_FLAGS + [Flag("cluster", "c", "string", ""), Flag("name", "n", "string", "")],
+    ("get", "fargateprofile"): GET_FLAGS + [Flag("cluster", "c", "string", ""), Flag("name", None, "string", "")],
     ("scale", "nodegroup"): AWS_FLAGS + [
         Flag("cluster", "c", "string", ""), Flag("name", "n", "string", ""), Flag("config-file", "f", "string", ""),
         Flag("nodes", "N", "int", -1), Flag("nodes-min", "m", "int", -1), Flag("nodes-max", "M", "int", -1),
@@ -46,7 +47,8 @@ COMMAND_FLAGS = {
     ],
 }
 ALIASES = {
-    "get": {"cluster": "cluster", "clusters": "cluster", "nodegroup": "nodegroup", "nodegroups": "nodegroup", "ng": "nodegroup"},
+    "get": {"cluster": "cluster", "clusters": "cluster", "nodegroup": "nodegroup", "nodegroups": "nodegroup", "ng": "nodegroup",
+            "fargateprofile": "fargateprofile", "fargateprofiles": "fargateprofile"},
     "scale": {"nodegroup": "nodegroup", "ng": "nodegroup"},
 }
 

@@ -36,9 +36,12 @@ def _nodegroup(cluster: str, name: str, kind: str, status: str, sizes: tuple[int
 
 def new_cluster(name: str, region: str, nodegroups: list | None = None, owned: str = "True",
                 status: str = "ACTIVE", version: str = "1.31", created: str = "2026-05-01T10:20:30.123Z",
-                connector: bool = False, kubernetes_api: str = "ok") -> dict:
+                connector: bool = False, kubernetes_api: str = "ok", support_type: str = "STANDARD",
+                auto_mode_pools: list | None = None, fargate_profiles: list | None = None) -> dict:
     """A cluster record. ``connector`` makes it an EKS-Connector registration; ``kubernetes_api`` is how its
-    Kubernetes API answers eksctl's node list: ``ok``, ``forbidden`` (no RBAC) or ``unreachable`` (private endpoint)."""
+    Kubernetes API answers eksctl's node list: ``ok``, ``forbidden`` (no RBAC) or ``unreachable`` (private endpoint).
+    ``support_type`` is its upgrade policy (``STANDARD`` or ``EXTENDED``); ``auto_mode_pools`` turns EKS Auto Mode on
+    with those node pools; ``fargate_profiles`` are ``fargate_profile()`` records."""
     return {
         "connector": connector,
         "kubernetes_api": kubernetes_api,
@@ -49,7 +52,24 @@ def new_cluster(name: str, region: str, nodegroups: list | None = None, owned: s
         "version": version,
         "created": created,
         "tags": {"alpha.eksctl.io/cluster-name": name} if owned == "True" else {"team": "platform"},
+        "support_type": support_type,
+        "auto_mode": {"node_pools": list(auto_mode_pools),
+                      "node_role_arn": "arn:aws:iam::%s:role/%s-AutoModeNodeRole" % (ACCOUNT, name)} if auto_mode_pools else None,
+        "fargate_profiles": fargate_profiles or [],
         "nodegroups": nodegroups or [],
+    }
+
+
+def fargate_profile(cluster: str, name: str, selectors: list, tags: dict | None = None, subnets: list | None = None,
+                    status: str = "ACTIVE") -> dict:
+    """A Fargate profile record; ``selectors`` are ``{"namespace": N}`` with optional ``"labels"``."""
+    return {
+        "name": name,
+        "selectors": selectors,
+        "pod_execution_role_arn": "arn:aws:iam::%s:role/eksctl-%s-cluster-FargatePodExecutionRole-ABC" % (ACCOUNT, cluster),
+        "subnets": list(subnets) if subnets is not None else ["subnet-a", "subnet-b"],
+        "tags": dict(tags or {}),
+        "status": status,
     }
 
 
@@ -76,6 +96,21 @@ def seed_state() -> dict:
             _nodegroup("staging", "ng-b", "unmanaged", "UPDATE_COMPLETE", (0, 0, 2), "2026-04-11T12:05:00Z", "c5.large"),
         ], created="2026-04-11T11:48:10Z"),
         new_cluster("sandbox", "us-east-1", [], created="2026-06-20T15:00:00Z"),
+        # What a nodegroup stop leaves running, in a third region so the two regions above stay as they were: pods on
+        # Fargate, EKS Auto Mode's node pools, and a control plane billed at the extended support rate.
+        new_cluster("fargate-demo", "eu-west-1", [
+            _nodegroup("fargate-demo", "ng-core", "managed", "ACTIVE", (2, 1, 3), "2026-03-02T09:20:00Z"),
+        ], created="2026-03-02T09:00:00Z", fargate_profiles=[
+            fargate_profile("fargate-demo", "fp-default", [{"namespace": "default"}]),
+            fargate_profile("fargate-demo", "fp-batch", [{"namespace": "batch", "labels": {"tier": "night", "app": "etl"}},
+                                                         {"namespace": "reports"}], tags={"team": "data"}),
+        ]),
+        new_cluster("auto-demo", "eu-west-1", [], version="1.33", created="2026-07-14T08:30:00Z",
+                    auto_mode_pools=["general-purpose", "system"]),
+        new_cluster("extended-demo", "eu-west-1", [
+            dict(_nodegroup("extended-demo", "ng-old", "managed", "ACTIVE", (1, 1, 2), "2024-02-20T10:10:00Z"),
+                 version="1.29", kubelet_version="1.29.15"),
+        ], version="1.29", support_type="EXTENDED", created="2024-02-20T10:00:00Z"),
     ]
     return {
         "settings": {"latency": 0.0, "updating_reads": 1, "require_credentials": False, "hang_seconds": 3600},

@@ -67,13 +67,14 @@ def describe(cluster: dict) -> dict:
     if cluster.get("connector"):
         return describe_registration(cluster)
     name, region = cluster["name"], cluster["region"]
+    auto_mode = bool(cluster.get("auto_mode"))
     ident = hashlib.sha256(("%s/%s" % (region, name)).encode()).hexdigest()[:32].upper()
     return {
         "AccessConfig": {"AuthenticationMode": "API_AND_CONFIG_MAP", "BootstrapClusterCreatorAdminPermissions": None},
         "Arn": "arn:aws:eks:%s:%s:cluster/%s" % (region, ACCOUNT, name),
         "CertificateAuthority": {"Data": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0tCg=="},
         "ClientRequestToken": None,
-        "ComputeConfig": None,
+        "ComputeConfig": _compute_config(cluster),
         "ConnectorConfig": None,
         "ControlPlaneScalingConfig": None,
         "CreatedAt": cluster["created"],
@@ -86,7 +87,8 @@ def describe(cluster: dict) -> dict:
         "KubeApiServerConfig": None,
         "KubeControllerManagerConfig": None,
         "KubeSchedulerConfig": None,
-        "KubernetesNetworkConfig": {"ElasticLoadBalancing": None, "IpFamily": "ipv4", "ServiceIpv4Cidr": "10.100.0.0/16", "ServiceIpv6Cidr": None},
+        "KubernetesNetworkConfig": {"ElasticLoadBalancing": {"Enabled": True} if auto_mode else None, "IpFamily": "ipv4",
+                                    "ServiceIpv4Cidr": "10.100.0.0/16", "ServiceIpv6Cidr": None},
         "Logging": {"ClusterLogging": [{"Enabled": False, "Types": ["api", "audit", "authenticator", "controllerManager", "scheduler"]}]},
         "Name": name,
         "OutpostConfig": None,
@@ -99,12 +101,20 @@ def describe(cluster: dict) -> dict:
         },
         "RoleArn": "arn:aws:iam::%s:role/eksctl-%s-cluster-ServiceRole-XYZ" % (ACCOUNT, name),
         "Status": cluster["status"],
-        "StorageConfig": None,
+        "StorageConfig": {"BlockStorage": {"Enabled": True}} if auto_mode else None,
         "Tags": dict(sorted(cluster["tags"].items())),
-        "UpgradePolicy": {"SupportType": "EXTENDED"},
+        "UpgradePolicy": {"SupportType": cluster.get("support_type", "STANDARD")},
         "Version": cluster["version"],
         "ZonalShiftConfig": None,
     }
+
+
+def _compute_config(cluster: dict) -> dict | None:
+    """EKS Auto Mode: on, with its node pools and their node role; a cluster without it has null here."""
+    auto_mode = cluster.get("auto_mode")
+    if not auto_mode:
+        return None
+    return {"Enabled": True, "NodePools": list(auto_mode["node_pools"]), "NodeRoleArn": auto_mode["node_role_arn"]}
 
 
 def describe_registration(cluster: dict) -> dict:
