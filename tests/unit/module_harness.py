@@ -166,13 +166,14 @@ def run(main: t.Callable[[], None], case: Case, monkeypatch, capsys, tmp_path) -
     if case.diff:
         module_args["_ansible_diff"] = True
     capsys.readouterr()
+    exit_codes = []
     with patch_module_args(module_args):
         try:
             main()
         except SystemExit as done:
-            exit_code = done.code
-        else:
-            raise AssertionError("the module returned without exit_json or fail_json")
+            exit_codes.append(done.code)
+    assert exit_codes, "the module returned without exit_json or fail_json"
+    exit_code = exit_codes[0]
     result = json.loads(capsys.readouterr().out)
     assert not eksctl.problems, eksctl.problems
     assert not eksctl.missing(), "expected eksctl calls that were not made: %s" % eksctl.missing()
