@@ -3,7 +3,9 @@
 """Module test cases as data: a YAML file of cases next to the test file that runs them.
 
 A case file is a mapping with ``cases`` (a list) and, optionally, ``bases``: values that cases share through
-YAML anchors and merge keys (``params: {<<: *demo, state: stopped}``); the loader reads nothing else from it.
+YAML anchors and merge keys (``params: {<<: *demo, state: stopped}``); the loader reads nothing else from it. A case
+that changes a shared option spells its options out rather than overriding a merged key, which Ansible's YAML loader
+(the one ansible-lint uses) reports as a duplicate.
 One case is one scenario::
 
     - id: scale_one_nodegroup          # the pytest id, unique in the file
