@@ -22,6 +22,34 @@ sys.path[:0] = [SIMULATOR, os.path.join(ROOT, "tests", "utils")]  # the simulato
 from worlds import SimulatedWorld as Sim  # noqa: E402  pylint: disable=wrong-import-position
 
 
+# A module that deprecates something when asked: it shows that the tests fail on deprecation warnings.
+DEPRECATING_MODULE = '''#!/usr/bin/python
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec={"deprecate": {"type": "bool", "default": False}})
+    if module.params["deprecate"]:
+        module.deprecate("the old way is going away", version="99.0.0", collection_name="eks_tools.eksctl")
+    module.exit_json(changed=False)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+@pytest.fixture(name="deprecating_library")
+def deprecating_library_fixture(tmp_path):
+    """A module directory (for ANSIBLE_LIBRARY or a playbook's library/) holding the module ``recorder_check``."""
+    directory = tmp_path / "library"
+    directory.mkdir()
+    (directory / "recorder_check.py").write_text(DEPRECATING_MODULE, encoding="utf-8")
+    return str(directory)
+
+
 @pytest.fixture(name="sim")
 def sim_fixture(tmp_path):
     return Sim(str(tmp_path))

@@ -34,8 +34,9 @@ def write(path, content):
         handle.write(content)
 
 
-def job(sim, name, playbook, facts_from=None, cmdline=None):
-    """One AWX job: a fresh private data dir with env/, inventory/ and project/. Returns (runner, events, fact cache dir)."""
+def job(sim, name, playbook, facts_from=None, cmdline=None, project=None):
+    """One AWX job: a fresh private data dir with env/, inventory/ and project/. Returns (runner, events, fact cache dir).
+    Fails when a task result carries a deprecation warning."""
     data = os.path.join(sim.root, "jobs", name)
     fact_cache = os.path.join(data, "artifacts", name, "fact_cache")
     if facts_from:
@@ -54,11 +55,19 @@ def job(sim, name, playbook, facts_from=None, cmdline=None):
     write(os.path.join(data, "env", "extravars"), yaml.safe_dump({"region": "eu-north-1", "cluster": "demo"}))
     write(os.path.join(data, "inventory", "hosts"),
           "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sim.env["ANSIBLE_PYTHON_INTERPRETER"])
-    for file_name, content in PROJECT.items():
+    for file_name, content in (project or PROJECT).items():
         write(os.path.join(data, "project", file_name), content)
     runner = ansible_runner.run(private_data_dir=data, ident=name, playbook=playbook, cmdline=cmdline, quiet=True)
     events = list(runner.events)
+    assert_no_deprecations(events)
     return runner, events, fact_cache
+
+
+def assert_no_deprecations(events):
+    deprecated = ["%s: %s" % (event["event_data"].get("task"), entry.get("msg", entry) if isinstance(entry, dict) else entry)
+                  for event in events if event["event"].startswith("runner_")
+                  for entry in (event.get("event_data", {}).get("res") or {}).get("deprecations") or []]
+    assert not deprecated, "task results carry deprecation warnings:\n" + "\n".join(deprecated)
 
 
 @pytest.fixture(name="clean_env")
@@ -113,3 +122,13 @@ def test_check_mode_job_with_diff_reports_changed_and_writes_nothing(sim, clean_
     assert diffs and diffs[0]["after"]["nodegroups"]["ng-1"] == {"desired_size": 0, "min_size": 0, "max_size": 5}
     assert sim.sizes("demo") == SEED_DEMO
     assert [c for c in sim.calls() if c["argv"][0] == "scale"] == []
+
+
+def test_a_job_whose_task_result_carries_a_deprecation_fails(sim, clean_env, deprecating_library):
+    with open(os.path.join(deprecating_library, "recorder_check.py"), encoding="utf-8") as handle:
+        module = handle.read()
+    project = {"deprecates.yml": "---\n- name: Deprecates\n  hosts: localhost\n  gather_facts: false\n  tasks:\n"
+                                 "    - name: Use the old way\n      recorder_check:\n        deprecate: true\n",
+               "library/recorder_check.py": module}
+    with pytest.raises(AssertionError, match="Use the old way: the old way is going away"):
+        job(sim, "deprecates", "deprecates.yml", project=project)

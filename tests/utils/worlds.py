@@ -83,12 +83,17 @@ class AnsibleHarness:
         self.env = env
 
     def results(self) -> list:
-        """The task results recorded since the last call (the file is consumed)."""
+        """The task results recorded since the last call (the file is consumed).
+
+        Fails when any of them carries a deprecation warning (from ansible-core or anyone else): what is deprecated
+        today breaks with a later ansible-core, so every test that runs a task checks it."""
         if not os.path.exists(self.results_path):
             return []
         with open(self.results_path, encoding="utf-8") as handle:
             entries = [json.loads(line) for line in handle]
         os.unlink(self.results_path)
+        deprecated = ["%s (%s): %s" % (entry["task"], entry["host"], text) for entry in entries for text in entry.get("deprecations", [])]
+        assert not deprecated, "task results carry deprecation warnings:\n" + "\n".join(deprecated)
         return entries
 
     def run(self, argv: list, *, env: dict | None = None, cwd: str | None = None, check: bool = False) -> subprocess.CompletedProcess:
