@@ -9,7 +9,7 @@
 so every other file can build on it.
 
 * ``Capacity``: a nodegroup's desired/min/max sizes; ``Step``: what a plan does to one nodegroup; ``Outcome``:
-  what happened to it.
+  what happened to it; ``StopRecord``: what a stop recorded of a nodegroup for the savings ledger.
 * ``ScaleRequest`` and ``InfoRequest``: a module's options, checked and typed once (see ``_validation``).
 * How nodegroup statuses count: ready, busy or failed.
 """
@@ -45,6 +45,22 @@ class Capacity(t.NamedTuple):
 
 
 Recording = t.Dict[str, Capacity]
+
+
+class StopRecord(t.NamedTuple):
+    """What a stop recorded of one nodegroup for the savings ledger: when (UTC, ``YYYY-MM-DDTHH:MM:SSZ``), its instance
+    type as eksctl printed it (None when eksctl printed none), and its node count (its desired size when stopped)."""
+
+    stopped_at: str
+    instance_type: str | None
+    nodes: int
+
+    def as_dict(self) -> dict[str, t.Any]:
+        return {"stopped_at": self.stopped_at, "instance_type": self.instance_type, "nodes": self.nodes}
+
+
+# Per nodegroup, beside a Recording: a nodegroup without an entry has an unknown ledger (recorded before there was one).
+Ledger = t.Dict[str, StopRecord]
 
 
 def capacity_of(nodegroup: t.Mapping[str, t.Any]) -> Capacity:
@@ -99,6 +115,8 @@ class ScaleRequest(t.NamedTuple):
     sizes: t.Mapping[str, int] = {}
     restore: t.Mapping[str, Capacity] | None = None
     snapshots: t.Mapping[str, Recording] = {}
+    ledgers: t.Mapping[str, Ledger] = {}
+    hourly_prices: t.Mapping[str, float] | None = None
     snapshot_path: str | None = None
     wait: bool = False
     wait_timeout: float = 1200

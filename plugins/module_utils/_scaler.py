@@ -16,16 +16,20 @@ carries that result, recording included, so the role can keep it.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import time
 import typing as t
 
 from . import _errors as errors
 from ._concurrency import run_parallel
+from ._ledger import ledger_of_stop, moment, savings_of_start, timestamp
 from ._model import (
     ACTION_FAILED,
     ACTION_NOT_ATTEMPTED,
+    ACTION_RESTORED,
     Capacity,
+    Ledger,
     Outcome,
     Recording,
     ScaleRequest,
@@ -53,16 +57,23 @@ class Plan(t.NamedTuple):
     steps: list[Step]
     recorded: Recording
     warnings: list[str]
+    ledger: Ledger  # the ledger entries known before this run (fact, then file)
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 class NodegroupScaler:
     def __init__(self, reader: ClusterReader, *, check_mode: bool = False, clock: t.Callable[[], float] = time.monotonic,
-                 sleep: t.Callable[[float], None] = time.sleep) -> None:
+                 sleep: t.Callable[[float], None] = time.sleep, now: t.Callable[[], datetime.datetime] = utc_now) -> None:
         self.reader = reader
         self.client = reader.client
         self.check_mode = check_mode
         self.clock = clock
         self.sleep = sleep
+        # The wall clock of the savings ledger (the time of a stop, the time of a start); ``clock`` only measures waits.
+        self.now = now
 
     def apply(self, request: ScaleRequest) -> dict[str, t.Any]:
         """Bring the request's nodegroups to its state; the module's result."""
@@ -82,11 +93,13 @@ class NodegroupScaler:
                                                                             "nodegroups, so no stop or start of the whole cluster can run",
                                       KUBERNETES_ACCESS_FIX)]
             raise type(exc)(exc.msg, **dict(exc.details, preflight=checks)) from None
-        recorded = plan.recorded
+        recorded, ledger, at = plan.recorded, plan.ledger, moment(self.now())
+        if request.state == "stopped":
+            ledger = ledger_of_stop(plan.nodegroups, plan.steps, recorded, plan.ledger, timestamp(at))
         if request.state == "stopped" and not self.check_mode and store and recorded:
             # Recorded before the first write, so an interrupted stop still has every size to restore.
-            recorded = store.record(plan.key, {step.name: step.before for step in plan.steps if step.changed}, recorded)
-        report = functools.partial(self._result, request, plan, recorded)
+            recorded, ledger = store.record(plan.key, {step.name: step.before for step in plan.steps if step.changed}, recorded, ledger)
+        report = functools.partial(self._result, request, plan, recorded, ledger, at)
         outcomes = [Outcome.planned(step) for step in plan.steps]
         written = [step for step in plan.steps if step.changed]
         if written and not self.check_mode:
@@ -117,12 +130,12 @@ class NodegroupScaler:
             nodegroups, region = self.reader.read_nodegroups(request.cluster, request.names)
             selected = select_nodegroups(nodegroups, request.names, cluster=request.cluster)
             key = snapshot_key(region, request.cluster)
-            steps, recorded, warnings = self._steps(request, nodegroups, selected, store, key)
+            steps, recorded, warnings, ledger = self._steps(request, nodegroups, selected, store, key)
             changing = {step.name for step in steps if step.changed}
             busy = [ng for ng in selected if ng["name"] in changing and nodegroup_is_busy(ng["status"])]
             # Check mode reads once and predicts: the preflight says which nodegroups the run would wait for.
             if not busy or self.check_mode:
-                return Plan(nodegroups, selected, region, key, steps, recorded, warnings)
+                return Plan(nodegroups, selected, region, key, steps, recorded, warnings, ledger)
             self._sleep_before(request, deadline, "nodegroup(s) %s of cluster %r to leave %s before scaling"
                                % (", ".join(ng["name"] for ng in busy), request.cluster, "/".join(sorted({ng["status"] for ng in busy}))))
 
@@ -137,31 +150,34 @@ class NodegroupScaler:
 
     @staticmethod
     def _steps(request: ScaleRequest, nodegroups: Nodegroups, selected: Nodegroups, store: SnapshotStore | None,
-               key: str) -> tuple[list[Step], Recording, list[str]]:
-        """Steps, the capacity recorded for stop/start, and warnings.
+               key: str) -> tuple[list[Step], Recording, list[str], Ledger]:
+        """Steps, the capacity recorded for stop/start, warnings, and the ledger entries known so far.
 
-        The recording merges, per nodegroup: restore_capacity, then the host fact (snapshots), then the file.
+        The recording merges, per nodegroup: restore_capacity, then the host fact (snapshots), then the file; the
+        ledger (which restore_capacity has not): the host fact, then the file.
         """
         if request.state == "present":
-            return plan_present(selected, request.sizes), {}, []
+            return plan_present(selected, request.sizes), {}, [], {}
         given = merge_recordings(request.restore or {}, recording_from_facts(request.snapshots, key))
         warnings: list[str] = []
+        empty: tuple[Recording, Ledger] = ({}, {})
         if request.state == "stopped":
             # A stop never writes past a file it cannot read: it may hold the only copy of earlier sizes.
-            from_file = store.load(key) if store else {}
+            from_file, file_ledger = store.load_entry(key) if store else empty
         else:
             try:
-                from_file = store.load(key) if store else {}
+                from_file, file_ledger = store.load_entry(key) if store else empty
             except SnapshotError as exc:
                 # A start needs the file only for stopped nodegroups whose sizes were not given.
                 if any(capacity_of(ng).desired_size == 0 and ng["name"] not in given for ng in selected):
                     raise
                 warnings.append("%s; it was not needed, every stopped nodegroup's sizes were given" % exc.msg)
-                from_file = {}
+                from_file, file_ledger = empty
         recorded = merge_recordings(given, from_file)
+        ledger = merge_recordings(dict(request.ledgers.get(key) or {}), file_ledger)
         if request.state == "stopped":
             steps, recorded, stop_warnings = plan_stop(selected, recorded)
-            return steps, recorded, warnings + stop_warnings
+            return steps, recorded, warnings + stop_warnings, ledger
         existing = {nodegroup["name"] for nodegroup in nodegroups}
         gone = sorted(set(recorded) - existing)
         if gone:
@@ -169,13 +185,14 @@ class NodegroupScaler:
                             % (", ".join(gone), request.cluster,
                                "the others are started" if request.names else "their recording is dropped and the others are started"))
         steps, start_warnings = plan_start(selected, recorded)
-        return steps, recorded, warnings + start_warnings
+        return steps, recorded, warnings + start_warnings, ledger
 
     # ------------------------------------------------------------------ the result
 
-    def _result(self, request: ScaleRequest, plan: Plan, recorded: Recording, outcomes: list[Outcome],
-                remaining: Recording | None = None) -> dict[str, t.Any]:
-        """The module's result from the outcomes so far; ``remaining`` is what stays recorded (all of it until a start is done)."""
+    def _result(self, request: ScaleRequest, plan: Plan, recorded: Recording, ledger: Ledger, at: datetime.datetime,
+                outcomes: list[Outcome], remaining: Recording | None = None) -> dict[str, t.Any]:
+        """The module's result from the outcomes so far; ``remaining`` is what stays recorded (all of it until a start is done).
+        ``ledger`` holds the ledger entries of the recording, ``at`` is the time of this stop or start."""
         attempted = {outcome.name for outcome in outcomes if outcome.action != ACTION_NOT_ATTEMPTED}
         result: dict[str, t.Any] = {
             "warnings": plan.warnings,
@@ -196,7 +213,13 @@ class NodegroupScaler:
         if request.state != "present":
             result["capacity_snapshot"] = capacities_to_dict(recorded)
             result["capacity_snapshot_key"] = plan.key
-            result["eks_capacity_snapshots"] = facts_with(request.snapshots, plan.key, recorded if remaining is None else remaining)
+            result["eks_capacity_snapshots"] = facts_with(request.snapshots, plan.key, recorded if remaining is None else remaining,
+                                                          request.ledgers, ledger)
+        if request.state == "stopped":
+            result["ledger"] = {name: ledger[name].as_dict() for name in sorted(recorded) if name in ledger}
+        elif request.state == "started":
+            restored = [outcome.name for outcome in outcomes if outcome.action == ACTION_RESTORED]
+            result["savings"] = savings_of_start(restored, ledger, at, request.hourly_prices)
         return result
 
     def _keeps_facts(self, request: ScaleRequest, recorded: Recording) -> bool:

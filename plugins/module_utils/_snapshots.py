@@ -15,8 +15,13 @@ and the playbooks only pass the values through.
   ``restore_capacity``, then the host fact ``eks_capacity_snapshots``, then the file. A stop
   records only the nodegroups it found running (a nodegroup already at zero keeps its earlier
   recording: the first stop wins), and a start removes only the nodegroups it started.
-* The fact is ``{"<region>/<cluster>": {"<nodegroup>": {desired_size, min_size, max_size}}}``
-  for every cluster a host handled; a cluster with nothing recorded has no key.
+* The fact is ``{"<region>/<cluster>": {"<nodegroup>": {desired_size, min_size, max_size, stopped_at,
+  instance_type, nodes}}}`` for every cluster a host handled; a cluster with nothing recorded has no key.
+* Beside its sizes, a nodegroup's entry holds what the stop recorded for the savings ledger (``_ledger``): the
+  time of the stop, the instance type and the node count. It travels with the sizes everywhere (file, fact,
+  merges) and is spent with them. A recording made before the ledger has no such fields and is still read
+  (format version 1 either way); its ledger is unknown. A ledger field in the file that cannot be read makes
+  only the ledger unknown: it never keeps a start from restoring the sizes.
 * The file holds every cluster of the user. Reads take no lock (every write lands with an
   atomic rename, so a read sees the old file or the new one); each change is a
   read-merge-write under an exclusive lock (parallel forks share the file), so two stops of
@@ -35,7 +40,10 @@ import tempfile
 import typing as t
 
 from ._errors import EksctlError
-from ._model import SIZE_OPTIONS, Capacity, Recording
+from ._ledger import stop_record_from_dict
+from ._model import SIZE_OPTIONS, Capacity, Ledger, Recording, StopRecord
+
+Value = t.TypeVar("Value", Capacity, StopRecord)
 
 # The file's format. A reader refuses a newer one rather than rewrite what it does not understand.
 FORMAT_VERSION = 1
@@ -54,6 +62,28 @@ def capacities_to_dict(capacities: t.Mapping[str, Capacity]) -> dict[str, dict[s
     return {name: capacity.as_dict() for name, capacity in sorted(capacities.items())}
 
 
+def entries_to_dict(recording: t.Mapping[str, Capacity], ledger: t.Mapping[str, StopRecord] | None = None) -> dict[str, dict[str, t.Any]]:
+    """Recorded nodegroups as the file and the fact keep them: the sizes, and the ledger fields when there are any."""
+    entries: dict[str, dict[str, t.Any]] = capacities_to_dict(recording)
+    for name, entry in entries.items():
+        if ledger and name in ledger:
+            entry.update(ledger[name].as_dict())
+    return entries
+
+
+def ledger_from_dict(data: t.Mapping[str, t.Any]) -> Ledger:
+    """The ledger fields of recorded nodegroups; a nodegroup whose fields are absent or cannot be read has none."""
+    ledger: Ledger = {}
+    for name, entry in data.items():
+        try:
+            stop = stop_record_from_dict(entry) if isinstance(entry, dict) else None
+        except ValueError:
+            stop = None
+        if stop is not None:
+            ledger[name] = stop
+    return ledger
+
+
 def capacities_from_dict(data: dict[str, t.Any], *, source: str) -> dict[str, Capacity]:
     capacities = {}
     for name, entry in data.items():
@@ -67,17 +97,17 @@ def capacities_from_dict(data: dict[str, t.Any], *, source: str) -> dict[str, Ca
 # --------------------------------------------------------------------------- merging recordings (pure)
 
 
-def merge_recordings(*sources: t.Mapping[str, Capacity]) -> Recording:
-    """One recording from several: per nodegroup, the first source that has it wins."""
-    merged: Recording = {}
+def merge_recordings(*sources: t.Mapping[str, Value]) -> dict[str, Value]:
+    """One recording (or ledger) from several: per nodegroup, the first source that has it wins."""
+    merged: dict[str, Value] = {}
     for source in sources:
         for name, capacity in source.items():
             merged.setdefault(name, capacity)
     return merged
 
 
-def without(recording: t.Mapping[str, Capacity], names: t.Iterable[str]) -> Recording:
-    """The recording less the nodegroups a start has spent."""
+def without(recording: t.Mapping[str, Value], names: t.Iterable[str]) -> dict[str, Value]:
+    """The recording (or ledger) less the nodegroups a start has spent."""
     spent = set(names)
     return {name: capacity for name, capacity in recording.items() if name not in spent}
 
@@ -86,11 +116,13 @@ def recording_from_facts(snapshots: t.Mapping[str, Recording] | None, key: str) 
     return dict((snapshots or {}).get(key) or {})
 
 
-def facts_with(snapshots: t.Mapping[str, Recording] | None, key: str, recording: t.Mapping[str, Capacity]) -> dict[str, dict[str, dict[str, int]]]:
-    """The fact ``eks_capacity_snapshots``: every cluster of ``snapshots`` with ``key`` set to ``recording`` (dropped when empty)."""
-    facts = {other: capacities_to_dict(entry) for other, entry in sorted((snapshots or {}).items()) if other != key}
+def facts_with(snapshots: t.Mapping[str, Recording] | None, key: str, recording: t.Mapping[str, Capacity],
+               ledgers: t.Mapping[str, Ledger] | None = None, ledger: Ledger | None = None) -> dict[str, dict[str, dict[str, t.Any]]]:
+    """The fact ``eks_capacity_snapshots``: every cluster of ``snapshots`` (with its ledger from ``ledgers``), and ``key``
+    set to ``recording`` with the entries of ``ledger`` for its nodegroups (dropped when empty)."""
+    facts = {other: entries_to_dict(entry, (ledgers or {}).get(other)) for other, entry in sorted((snapshots or {}).items()) if other != key}
     if recording:
-        facts[key] = capacities_to_dict(recording)
+        facts[key] = entries_to_dict(recording, ledger)
     return dict(sorted(facts.items()))
 
 
@@ -159,32 +191,43 @@ class SnapshotStore:
             raise SnapshotError("cannot write the capacity snapshot %s: %s" % (self.path, exc.strerror)) from None
 
     @staticmethod
-    def _entry(document: dict[str, t.Any], key: str, source: str) -> Recording:
+    def _entry(document: dict[str, t.Any], key: str, source: str) -> tuple[Recording, Ledger]:
         entry = document["clusters"].get(key) or {}
         if not isinstance(entry, dict) or not isinstance(entry.get("nodegroups") or {}, dict):
             raise SnapshotError("%s has a malformed entry for %r" % (source, key))
-        return capacities_from_dict(entry.get("nodegroups") or {}, source=source)
+        nodegroups = entry.get("nodegroups") or {}
+        return capacities_from_dict(nodegroups, source=source), ledger_from_dict(nodegroups)
 
     def load(self, key: str) -> Recording:
         """The cluster's recording. Creates nothing (no directory, no lock file), so check mode may call it."""
+        return self.load_entry(key)[0]
+
+    def load_entry(self, key: str) -> tuple[Recording, Ledger]:
+        """The cluster's recording and its ledger entries, in one read that creates nothing."""
         return self._entry(self._read(self._target()), key, self.path)
 
-    def record(self, key: str, fresh: t.Mapping[str, Capacity], planned: t.Mapping[str, Capacity] | None = None) -> Recording:
-        """Record a stop under the lock and return the cluster's whole recording as the file now holds it.
+    def record(self, key: str, fresh: t.Mapping[str, Capacity], planned: t.Mapping[str, Capacity] | None = None,
+               ledger: Ledger | None = None) -> tuple[Recording, Ledger]:
+        """Record a stop under the lock and return the cluster's whole recording and ledger as the file now holds them.
 
         ``fresh`` are the nodegroups this stop found running, with their current sizes (they replace any
         older recording); ``planned`` is what the stop planned to record for the rest, which fills in only
-        the nodegroups the file has no recording of (the first stop wins, even a concurrent one).
+        the nodegroups the file has no recording of (the first stop wins, even a concurrent one). ``ledger``
+        holds the stop's ledger entries; each nodegroup keeps the entry of the source its sizes came from.
         """
+        given = ledger or {}
         with self._locked() as document:
             target = self._target()
-            recording = merge_recordings(fresh, self._entry(document, key, self.path), planned or {})
+            on_file, on_file_ledger = self._entry(document, key, self.path)
+            recording = merge_recordings(fresh, on_file, planned or {})
+            kept = {name: (given if name in fresh or name not in on_file else on_file_ledger).get(name) for name in recording}
+            recorded_ledger = {name: stop for name, stop in kept.items() if stop is not None}
             document["clusters"][key] = {
                 "recorded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "nodegroups": capacities_to_dict(recording),
+                "nodegroups": entries_to_dict(recording, recorded_ledger),
             }
             self._write(target, document)
-        return recording
+        return recording, recorded_ledger
 
     def forget(self, key: str, names: t.Iterable[str]) -> None:
         """Drop the nodegroups a start has spent; the cluster's entry, then the file, go when empty."""

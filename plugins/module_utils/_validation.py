@@ -18,7 +18,8 @@ import re
 import typing as t
 
 from ._errors import InvalidRequest
-from ._model import SIZE_OPTIONS, Capacity, InfoRequest, Recording, ScaleRequest
+from ._ledger import LEDGER_KEYS, stop_record_from_dict
+from ._model import SIZE_OPTIONS, Capacity, InfoRequest, Ledger, Recording, ScaleRequest
 
 # EKS: a cluster name is 1-100 characters, a nodegroup name 1-63; both start with a letter or
 # digit and continue with letters, digits, hyphens and underscores. Refusing anything else up
@@ -136,15 +137,54 @@ def validate_restore_capacity(value: t.Any, *, option: str = "restore_capacity")
     return restored
 
 
-def validate_capacity_snapshots(value: t.Mapping[str, t.Any] | None, *, option: str = "capacity_snapshots") -> dict[str, Recording]:
-    """The host fact eks_capacity_snapshots as given back: "<region>/<cluster>" to a restore_capacity-like dictionary."""
-    snapshots = {}
+def validate_capacity_snapshots(value: t.Mapping[str, t.Any] | None, *,
+                                option: str = "capacity_snapshots") -> tuple[dict[str, Recording], dict[str, Ledger]]:
+    """The host fact eks_capacity_snapshots as given back: "<region>/<cluster>" to a restore_capacity-like dictionary
+    whose entries may also hold what the stop recorded for the savings ledger (stopped_at, instance_type, nodes)."""
+    snapshots, ledgers = {}, {}
     for key, recording in (value or {}).items():
         region, _separator, cluster = str(key).partition("/")
         if not region or not cluster:
             raise InvalidRequest("%s keys must be <region>/<cluster>, as eks_capacity_snapshots has them; got %r" % (option, key))
-        snapshots[key] = validate_restore_capacity(recording, option="%s[%s]" % (option, key))
-    return snapshots
+        where = "%s[%s]" % (option, key)
+        if not isinstance(recording, dict):
+            validate_restore_capacity(recording, option=where)  # refuses it, naming the option
+        sizes = {name: {field: value for field, value in entry.items() if field not in LEDGER_KEYS} if isinstance(entry, dict) else entry
+                 for name, entry in recording.items()}
+        snapshots[key] = validate_restore_capacity(sizes, option=where)
+        ledger = {}
+        for name, entry in recording.items():
+            try:
+                stop = stop_record_from_dict(entry)
+            except ValueError as exc:
+                raise InvalidRequest("%s[%s].%s" % (where, name, exc)) from None
+            if stop is not None:
+                ledger[name] = stop
+        if ledger:
+            ledgers[key] = ledger
+    return snapshots, ledgers
+
+
+def validate_hourly_prices(value: t.Any, *, option: str = "hourly_prices") -> dict[str, float] | None:
+    """Instance type to a price per hour of one node: finite numbers of 0 or more. Empty or None means no price map."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidRequest("%s must be a dictionary of instance type to price per hour, for example {m5.large: 0.096}" % option)
+    prices = {}
+    for instance_type, price in value.items():
+        if not isinstance(instance_type, str) or not instance_type.strip() or "," in instance_type:
+            raise InvalidRequest("%s keys must be single instance type names such as m5.large, got %r" % (option, instance_type))
+        if isinstance(price, bool) or not isinstance(price, (int, float)):
+            raise InvalidRequest("%s[%s] must be a number (the price per hour of one node), got %r" % (option, instance_type, price))
+        try:
+            number = float(price)
+        except OverflowError:  # an integer beyond any float
+            raise InvalidRequest("%s[%s] must be a finite number of 0 or more, got a larger number" % (option, instance_type)) from None
+        if not math.isfinite(number) or number < 0:
+            raise InvalidRequest("%s[%s] must be a finite number of 0 or more, got %s" % (option, instance_type, price))
+        prices[instance_type.strip()] = number
+    return prices or None
 
 
 # --------------------------------------------------------------------------- a module's options
@@ -191,6 +231,8 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
         raise InvalidRequest("restore_capacity can only be used with state=started")
     if params["capacity_snapshots"] is not None and state == "present":
         raise InvalidRequest("capacity_snapshots can only be used with state=stopped or state=started")
+    if params["hourly_prices"] is not None and state != "started":
+        raise InvalidRequest("hourly_prices can only be used with state=started: the start reports what the stop saved")
     check_range(params, "wait_timeout", 0, 7 * 86400)
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")
@@ -198,13 +240,16 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
     snapshot_path = params["snapshot_path"]
     if os.path.isdir(snapshot_path):
         raise InvalidRequest("snapshot_path=%s is a directory; give a file path" % snapshot_path)
+    snapshots, ledgers = validate_capacity_snapshots(params["capacity_snapshots"])
     return ScaleRequest(
         cluster=params["cluster"],
         state=state,
         names=names,
         sizes=validate_sizes(sizes),
         restore=validate_restore_capacity(params["restore_capacity"]) if params["restore_capacity"] is not None else None,
-        snapshots=validate_capacity_snapshots(params["capacity_snapshots"]),
+        snapshots=snapshots,
+        ledgers=ledgers,
+        hourly_prices=validate_hourly_prices(params["hourly_prices"]),
         snapshot_path=snapshot_path,
         wait=params["wait"],
         wait_timeout=params["wait_timeout"],

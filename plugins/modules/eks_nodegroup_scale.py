@@ -29,6 +29,9 @@ description:
   - A nodegroup that is C(UPDATING) is waited for (within O(wait_timeout)) before it is scaled, instead of failing on EKS's 409 answer.
   - After the writes, the sizes are read back once (with O(wait=true), in the first poll). A nodegroup that eksctl reported scaled but
     that reads back ready at its old sizes fails the task, marked V(failed) in RV(nodegroups).
+  - "The savings ledger: a stop also records, per nodegroup it stops, the time of the stop (UTC), the instance type and the node count
+    (RV(ledger)), beside the sizes wherever they travel. A start reports for each nodegroup it restores how long it was stopped and the
+    node-hours avoided, and with O(hourly_prices) the estimated saving (RV(savings)). It never guesses a stop time or a price."
 extends_documentation_fragment:
   - eks_tools.eksctl._eksctl
 attributes:
@@ -117,9 +120,22 @@ options:
       - The default is per user (the user that runs the module).
     type: path
     default: ~/.ansible/eks_tools.eksctl/capacity_snapshots.json
+  hourly_prices:
+    description:
+      - "Price per hour of one node, per instance type, for example V({m5.large: 0.096, t3.medium: 0.0416}). Only with O(state=started)."
+      - With it, RV(savings) also holds the estimated saving of each restored nodegroup (node-hours avoided times the price of its
+        instance type) and in total, in the currency of the prices.
+      - Prices must be finite numbers of V(0) or more. A nodegroup whose instance type is not in the map is listed in
+        RV(savings.unpriced) and left out of the estimated total, which is then marked partial; a price is never guessed. A nodegroup of
+        several instance types is priced only when all of them have the same price. An empty dictionary is the same as none.
+    type: dict
 requirements:
   - eksctl on the host that runs the module.
 notes:
+  - The ledger's figures are as exact as the clocks of the hosts that ran the stop and the start; a stop time later than the start
+    (clocks that disagree) makes that nodegroup's ledger unknown rather than negative.
+  - A recording made by an earlier version of the collection has no stop time; a start reports its nodegroups as unknown in
+    RV(savings.unknown) and restores them as usual.
   - The recorded sizes of a nodegroup that is already stopped are never overwritten with zeros, so a second stop after an interrupted
     one loses nothing, and a stop of a cluster whose nodegroups are all stopped records nothing.
   - A nodegroup that is at zero while others of the cluster run is recorded at zero when the cluster is stopped, so the start leaves it at zero.
@@ -173,6 +189,23 @@ EXAMPLES = r"""
     region: eu-north-1
     state: started
     capacity_snapshots: "{{ eks_capacity_snapshots | default({}) }}"
+
+- name: Start it and estimate what the night saved
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    state: started
+    capacity_snapshots: "{{ eks_capacity_snapshots | default({}) }}"
+    hourly_prices:
+      m5.large: 0.096
+      t3.medium: 0.0416
+  register: start
+
+- name: Say what it saved
+  ansible.builtin.debug:
+    msg: >-
+      {{ start.savings.total.node_hours_avoided }} node-hours avoided, about {{ start.savings.total.estimated_saving }} saved
+      {{- ' (partial)' if start.savings.total.partial else '' }}
 
 - name: Use one region and credential set for the whole play
   module_defaults:
@@ -272,11 +305,14 @@ eks_capacity_snapshots:
   description:
     - O(capacity_snapshots) updated with this task's recording; also returned, with the recording made before the first write,
       when a write fails.
+    - Each nodegroup's entry holds its sizes and, when the stop recorded them, the fields of RV(ledger) (C(stopped_at), C(instance_type),
+      C(nodes)); O(capacity_snapshots) takes them back as they are, O(restore_capacity) takes only the sizes.
     - After a stop, the cluster's key holds every recorded nodegroup; after a start, only the nodegroups not yet started, and the
       key is gone once none is left. Other clusters' keys are returned as given.
   returned: when O(state) is V(stopped) or V(started)
   type: dict
-  sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}}
+  sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z",
+                                        "instance_type": "m5.large", "nodes": 3}}}
 ansible_facts:
   description: Facts set for the host, so a fact cache carries the recorded sizes from a stop job to a start job.
   returned: when O(state) is V(stopped) or V(started), not in check mode
@@ -289,7 +325,8 @@ ansible_facts:
         - Not returned by a stop that recorded nothing (every nodegroup already stopped, no recording anywhere), so an earlier fact is kept.
       type: dict
       returned: when O(state) is V(stopped) or V(started)
-      sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}}
+      sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z",
+                                            "instance_type": "m5.large", "nodes": 3}}}
 preflight:
   description:
     - In check mode with O(state=stopped) or O(state=started), every reason the stop or start would not do what is expected,
@@ -326,6 +363,82 @@ preflight:
       type: str
       returned: always
       sample: scale the workloads it selects to zero (kubectl scale) or delete the profile; a nodegroup stop cannot stop them
+ledger:
+  description:
+    - With O(state=stopped), what the savings ledger holds for each recorded nodegroup, as it travels in RV(eks_capacity_snapshots)
+      and the file. A nodegroup this stop scales to zero gets this stop's time; one already stopped keeps the entry of the stop that
+      stopped it (the first stop wins), or has none when it was recorded before there was a ledger. Predicted in check mode.
+  returned: when O(state=stopped)
+  type: dict
+  sample: {"ng-1": {"stopped_at": "2026-11-27T21:30:00Z", "instance_type": "m5.large", "nodes": 3}}
+  contains:
+    stopped_at:
+      description: When the nodegroup was stopped, UTC, to the second.
+      type: str
+      returned: always
+      sample: "2026-11-27T21:30:00Z"
+    instance_type:
+      description: The instance type eksctl printed for the nodegroup (several are joined with a comma), or V(null) when it printed none.
+      type: str
+      returned: always
+      sample: m5.large
+    nodes:
+      description: The nodegroup's node count when it was stopped (its desired size).
+      type: int
+      returned: always
+      sample: 3
+savings:
+  description:
+    - With O(state=started), what the stop saved, for each nodegroup this start restores (predicted, as of now, in check mode).
+    - Node-hours avoided are the nodes recorded at the stop times the hours between the stop and this start; the estimated saving is
+      that times the price of the instance type in O(hourly_prices). Figures are rounded to 2 decimals; totals are rounded from the
+      exact sums.
+  returned: when O(state=started)
+  type: dict
+  sample: {"started_at": "2026-11-28T07:00:00Z",
+           "nodegroups": {"ng-1": {"stopped_at": "2026-11-27T21:30:00Z", "stopped_for": {"seconds": 34200, "human": "9h 30m"},
+                                   "instance_type": "m5.large", "nodes": 3, "node_hours_avoided": 28.5, "hourly_price": 0.096,
+                                   "estimated_saving": 2.74}},
+           "unknown": {}, "unpriced": {},
+           "total": {"nodegroups": 1, "stopped_for": {"seconds": 34200, "human": "9h 30m"}, "node_hours_avoided": 28.5,
+                     "estimated_saving": 2.74, "partial": false}}
+  contains:
+    started_at:
+      description: The time of this start the figures are computed to, UTC, to the second.
+      type: str
+      returned: always
+      sample: "2026-11-28T07:00:00Z"
+    nodegroups:
+      description:
+        - Per restored nodegroup with a known stop time, its RV(ledger) fields and C(stopped_for) (C(seconds) and a C(human) form such as
+          V(9h 30m)) and C(node_hours_avoided).
+        - With O(hourly_prices), a priced nodegroup also has C(hourly_price) and C(estimated_saving).
+      type: dict
+      returned: always
+      sample: {"ng-1": {"stopped_at": "2026-11-27T21:30:00Z", "stopped_for": {"seconds": 34200, "human": "9h 30m"},
+                        "instance_type": "m5.large", "nodes": 3, "node_hours_avoided": 28.5}}
+    unknown:
+      description:
+        - Restored nodegroups whose ledger is unknown, with the reason; they are left out of every figure. Their recording has no stop
+          time (made by an earlier version of the collection, or the sizes were given only in O(restore_capacity)), or the recorded stop
+          time is later than the start.
+      type: dict
+      returned: always
+      sample: {"ng-old": "its recording has no stop time (recorded before the savings ledger, or its sizes were given only in restore_capacity)"}
+    unpriced:
+      description: Restored nodegroups that have node-hours but no price in O(hourly_prices), with the reason.
+      type: dict
+      returned: when O(hourly_prices) is given
+      sample: {"ng-2": "instance type c6i.xlarge has no price in hourly_prices"}
+    total:
+      description:
+        - C(nodegroups) (how many are in RV(savings.nodegroups)), C(stopped_for) (the longest of them, V(null) when there is none),
+          C(node_hours_avoided), with O(hourly_prices) C(estimated_saving) (of the priced nodegroups only), and C(partial), V(true) when
+          a restored nodegroup is in RV(savings.unknown) or RV(savings.unpriced).
+      type: dict
+      returned: always
+      sample: {"nodegroups": 1, "stopped_for": {"seconds": 34200, "human": "9h 30m"}, "node_hours_avoided": 28.5, "estimated_saving": 2.74,
+               "partial": false}
 diff:
   description: With C(--diff), the sizes of the nodegroups that change, before and after.
   returned: in diff mode
@@ -355,6 +468,7 @@ def main() -> None:
             restore_capacity={"type": "dict"},
             capacity_snapshots={"type": "dict"},
             snapshot_path={"type": "path", "default": DEFAULT_SNAPSHOT_PATH},
+            hourly_prices={"type": "dict"},
         ),
         supports_check_mode=True,
     )

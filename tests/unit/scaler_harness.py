@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import typing as t
 
@@ -23,6 +24,10 @@ def scale(name, *flags):
     return ("scale", "nodegroup", "--cluster=demo", "--name=%s" % name) + flags + ("--region=eu-north-1",)
 
 
+# The wall clock of every scaler made here starts at this time and moves with the fake clock's sleeps.
+WALL_START = datetime.datetime(2026, 11, 28, 7, 0, 0, tzinfo=datetime.timezone.utc)
+
+
 class Clock:
     def __init__(self):
         self.now = 0.0
@@ -30,6 +35,9 @@ class Clock:
 
     def __call__(self):
         return self.now
+
+    def wall(self):
+        return WALL_START + datetime.timedelta(seconds=self.now)
 
     def sleep(self, seconds):
         self.sleeps.append(seconds)
@@ -47,7 +55,8 @@ def build(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, paral
     clock = Clock()
     client = EksctlClient(fake, BINARY, region=region, sleep=clock.sleep)
     reader = ClusterReader(client, parallelism=parallelism)
-    return Made(NodegroupScaler(reader, check_mode=check_mode, clock=clock, sleep=clock.sleep), reader, client, wait_timeout), clock
+    scaler = NodegroupScaler(reader, check_mode=check_mode, clock=clock, sleep=clock.sleep, now=clock.wall)
+    return Made(scaler, reader, client, wait_timeout), clock
 
 
 def apply(made, store=None, **kwargs):

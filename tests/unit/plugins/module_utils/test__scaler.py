@@ -59,7 +59,11 @@ def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path)
     assert [n["action"] for n in result["nodegroups"]] == ["stopped", "stopped"]
     assert result["capacity_snapshot"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
                                            "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
-    assert result["ansible_facts"] == {"eks_capacity_snapshots": {"eu-north-1/demo": result["capacity_snapshot"]}}
+    # The ledger: the time of the stop, each nodegroup's instance type and node count, beside the sizes in the fact.
+    assert result["ledger"] == {"ng-1": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3},
+                                "ng-self": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 2}}
+    assert result["ansible_facts"] == {"eks_capacity_snapshots": {"eu-north-1/demo": {
+        name: dict(sizes, **result["ledger"][name]) for name, sizes in result["capacity_snapshot"].items()}}}
 
 
 def test_stop_of_stopped_cluster_is_ok_and_sets_no_fact(tmp_path):
@@ -253,6 +257,9 @@ RECORDED = {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5), "ng-2": Cap
 OTHER = {"us-east-1/other": {"x": Capacity(1, 0, 2)}}
 
 
+SIZES = ("desired_size", "min_size", "max_size")
+
+
 def as_dicts(recording):
     return {name: capacity.as_dict() for name, capacity in recording.items()}
 
@@ -295,9 +302,11 @@ def test_subset_stop_keeps_the_other_recordings(tmp_path):
     made, _clock = build(fake)
     fact = {"eu-north-1/demo": {"ng-self": Capacity(2, 1, 4)}}
     result = apply(made, store=store, state="stopped", names=["ng-1"], snapshots=fact)
-    both = {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}, "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
+    both = {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium",
+                     "nodes": 3},
+            "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
     assert result["eks_capacity_snapshots"] == {"eu-north-1/demo": both}
-    assert as_dicts(store.load("eu-north-1/demo")) == both
+    assert as_dicts(store.load("eu-north-1/demo")) == {name: {key: entry[key] for key in SIZES} for name, entry in both.items()}
 
 
 def test_deleted_nodegroup_is_warned_about_and_the_others_start(tmp_path):
@@ -354,8 +363,10 @@ def test_exit_0_without_a_change_fails_after_one_read_back(tmp_path):
     details = raised.value.details
     assert {ng["name"]: ng["action"] for ng in details["nodegroups"]} == {"ng-self": "failed", "ng-1": "failed"}
     assert details["changed"] is False
-    # The recording made before the writes travels with the failure.
-    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+    # The recording made before the writes travels with the failure, its ledger entry with it.
+    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5,
+                                                                           "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium",
+                                                                           "nodes": 3}
 
 
 def test_exit_0_without_a_change_fails_in_the_first_wait_poll():
@@ -388,7 +399,9 @@ def test_a_failed_read_back_after_the_writes_still_reports_them_and_the_recordin
     assert "the writes before it went through" in raised.value.msg
     assert details["changed"] is True
     assert [outcome["action"] for outcome in details["nodegroups"]] == ["stopped", "stopped"]
-    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5}
+    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5,
+                                                                           "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium",
+                                                                           "nodes": 3}
 
 
 def test_check_mode_preflight_lists_each_problem_with_its_fix_and_writes_nothing(tmp_path):

@@ -93,7 +93,7 @@ def test_record_merges_under_the_lock_so_concurrent_stops_keep_both(tmp_path):
     second_planned = {"ng-2": Capacity(1, 1, 3)}
     assert store.load("r/c") == {} and SnapshotStore(str(tmp_path / "snap.json")).load("r/c") == {}
     store.record("r/c", first_planned, first_planned)
-    merged = SnapshotStore(str(tmp_path / "snap.json")).record("r/c", second_planned, second_planned)
+    merged, _ledger = SnapshotStore(str(tmp_path / "snap.json")).record("r/c", second_planned, second_planned)
     assert merged == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
     assert store.load("r/c") == merged
 
@@ -102,7 +102,7 @@ def test_record_first_stop_wins_for_nodegroups_it_did_not_find_running(tmp_path)
     store = SnapshotStore(str(tmp_path / "snap.json"))
     store.record("r/c", {"ng-1": Capacity(3, 2, 5)})
     # A later stop found ng-1 at zero (planned at zero) and ng-2 running: ng-1 keeps the first recording.
-    merged = store.record("r/c", {"ng-2": Capacity(1, 1, 3)}, {"ng-1": Capacity(0, 0, 5), "ng-2": Capacity(1, 1, 3)})
+    merged, _ledger = store.record("r/c", {"ng-2": Capacity(1, 1, 3)}, {"ng-1": Capacity(0, 0, 5), "ng-2": Capacity(1, 1, 3)})
     assert merged == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
 
 
