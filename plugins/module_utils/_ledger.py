@@ -59,7 +59,7 @@ def stop_record_from_dict(entry: t.Mapping[str, t.Any]) -> StopRecord | None:
         return None
     missing = [key for key in ("stopped_at", "nodes") if entry.get(key) is None]
     if missing:
-        raise ValueError("%s is missing beside %s" % (" and ".join(missing), ", ".join(key for key in LEDGER_KEYS if key in entry)))
+        raise ValueError("%s must be given with %s" % (" and ".join(missing), " and ".join(key for key in LEDGER_KEYS if key in entry)))
     stopped_at, instance_type, nodes = entry["stopped_at"], entry.get("instance_type"), entry["nodes"]
     try:
         parse_timestamp(stopped_at)

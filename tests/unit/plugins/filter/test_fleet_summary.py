@@ -33,3 +33,33 @@ def test_counts_and_nodes():
 def test_bad_input(results, state):
     with pytest.raises(AnsibleFilterError):
         fleet_summary(results, state)
+
+
+def started(node_hours, saving=None, partial=False, failed=False):
+    total = {"node_hours_avoided": node_hours, "partial": partial}
+    if saving is not None:
+        total["estimated_saving"] = saving
+    entry = dict(result(True, (0, 3)), savings={"total": total})
+    if failed:
+        entry.update(failed=True, msg="Failed to scale nodegroup(s) y")
+    return entry
+
+
+def test_a_start_sums_the_savings_ledger_of_every_host():
+    summary = fleet_summary({
+        "a.eu-north-1": started(57.01, 3.53),
+        "b.eu-north-1": started(100.5, 9.62, partial=True),
+        "c.us-east-1": started(54.49, failed=True),  # a failed start still saved what it restored
+        "d.us-east-1": {},
+    }, "started")
+    assert (summary["node_hours_avoided"], summary["estimated_saving"], summary["savings_partial"]) == (212.0, 13.15, True)
+    assert summary["started"] == 2 and summary["failed"] == 2
+
+
+def test_a_start_without_prices_has_no_estimated_saving():
+    summary = fleet_summary({"a.eu-north-1": started(28.5), "b.eu-north-1": started(0)}, "started")
+    assert (summary["node_hours_avoided"], summary["estimated_saving"], summary["savings_partial"]) == (28.5, None, False)
+
+
+def test_a_stop_summary_has_no_savings():
+    assert "node_hours_avoided" not in fleet_summary({"a.eu-north-1": result(True, (3, 0))}, "stopped")

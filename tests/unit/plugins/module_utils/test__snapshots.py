@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotError, SnapshotStore, snapshot_key
 
 
@@ -170,3 +170,73 @@ def test_recordings_merge_first_source_wins_and_fact_shape():
         "eu-north-1/demo": {"b": {"desired_size": 3, "min_size": 0, "max_size": 4}},
         "us-east-1/x": {"n": {"desired_size": 2, "min_size": 1, "max_size": 3}}}
     assert facts_with(others, "eu-north-1/demo", {}) == {"us-east-1/x": {"n": {"desired_size": 2, "min_size": 1, "max_size": 3}}}
+
+
+# --------------------------------------------------------------------------- the savings ledger beside the sizes
+
+NIGHT = "2026-11-27T21:30:00Z"
+LATER = "2026-11-28T01:00:00Z"
+
+
+def test_the_ledger_is_recorded_beside_the_sizes_and_read_back(tmp_path):
+    path = tmp_path / "snap.json"
+    store = SnapshotStore(str(path))
+    recording, ledger = store.record("r/c", {"a": Capacity(3, 2, 5)}, None, {"a": StopRecord(NIGHT, "m5.large", 3)})
+    assert (recording, ledger) == ({"a": Capacity(3, 2, 5)}, {"a": StopRecord(NIGHT, "m5.large", 3)})
+    document = json.loads(path.read_text())
+    assert document["version"] == 1  # the new fields are optional: the format stays version 1
+    assert document["clusters"]["r/c"]["nodegroups"] == {"a": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": NIGHT,
+                                                               "instance_type": "m5.large", "nodes": 3}}
+    assert store.load_entry("r/c") == (recording, ledger)
+    store.forget("r/c", ["a"])
+    assert not path.exists()
+
+
+def test_a_file_written_before_the_ledger_is_read_with_an_unknown_ledger(tmp_path):
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"recorded_at": NIGHT, "nodegroups": {
+        "a": {"desired_size": 3, "min_size": 2, "max_size": 5}}}}}))
+    assert SnapshotStore(str(path)).load_entry("r/c") == ({"a": Capacity(3, 2, 5)}, {})
+
+
+def test_a_ledger_field_that_cannot_be_read_leaves_the_sizes_readable(tmp_path):
+    """The ledger never keeps a start from restoring: a broken stop time makes only the ledger unknown."""
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"nodegroups": {
+        "a": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "last night", "nodes": 3},
+        "b": {"desired_size": 1, "min_size": 1, "max_size": 2, "stopped_at": NIGHT, "instance_type": None, "nodes": 1}}}}}))
+    assert SnapshotStore(str(path)).load_entry("r/c") == ({"a": Capacity(3, 2, 5), "b": Capacity(1, 1, 2)}, {"b": StopRecord(NIGHT, None, 1)})
+
+
+def test_record_keeps_each_nodegroups_ledger_with_the_sizes_it_keeps(tmp_path):
+    """A partial stop, then a later stop of the rest: each nodegroup keeps the time of the stop that stopped it (first stop wins)."""
+    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store.record("r/c", {"ng-1": Capacity(3, 2, 5)}, None, {"ng-1": StopRecord(NIGHT, "m5.large", 3)})
+    # The later stop found ng-1 at zero and planned it from an older source (which the file overrules), and ng-2 running.
+    planned = {"ng-1": Capacity(0, 0, 5), "ng-2": Capacity(1, 1, 3)}
+    stops = {"ng-1": StopRecord(LATER, "m5.large", 0), "ng-2": StopRecord(LATER, "t3.large", 1)}
+    recording, ledger = store.record("r/c", {"ng-2": Capacity(1, 1, 3)}, planned, stops)
+    assert recording == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
+    assert ledger == {"ng-1": StopRecord(NIGHT, "m5.large", 3), "ng-2": StopRecord(LATER, "t3.large", 1)}
+    assert store.load_entry("r/c") == (recording, ledger)
+
+
+def test_record_over_a_recording_without_ledger_keeps_it_unknown(tmp_path):
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"nodegroups": {"old": {"desired_size": 2, "min_size": 1, "max_size": 3}}}}}))
+    store = SnapshotStore(str(path))
+    _recording, ledger = store.record("r/c", {"new": Capacity(1, 1, 2)}, {"old": Capacity(0, 0, 3), "new": Capacity(1, 1, 2)},
+                                      {"old": StopRecord(LATER, None, 0), "new": StopRecord(LATER, None, 1)})
+    assert ledger == {"new": StopRecord(LATER, None, 1)}
+
+
+def test_the_fact_carries_each_clusters_ledger():
+    from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import facts_with
+
+    others = {"us-east-1/x": {"n": Capacity(2, 1, 3), "m": Capacity(1, 1, 1)}}
+    ledgers = {"us-east-1/x": {"n": StopRecord(NIGHT, "t3.medium", 2)}}
+    mine = {"a": StopRecord(LATER, "m5.large", 3), "spent": StopRecord(LATER, "m5.large", 1)}
+    assert facts_with(others, "eu-north-1/demo", {"a": Capacity(3, 2, 5)}, ledgers, mine) == {
+        "eu-north-1/demo": {"a": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": LATER, "instance_type": "m5.large", "nodes": 3}},
+        "us-east-1/x": {"n": {"desired_size": 2, "min_size": 1, "max_size": 3, "stopped_at": NIGHT, "instance_type": "t3.medium", "nodes": 2},
+                        "m": {"desired_size": 1, "min_size": 1, "max_size": 1}}}

@@ -89,3 +89,59 @@ def test_validate_scalable_name_follows_eksctls_rule(name, scalable):
 def test_unscalable_name_message_names_eksctls_rule():
     with pytest.raises(InvalidRequest, match=r"name='tf_workers': eksctl cannot scale .*\[a-zA-Z\]\[-a-zA-Z0-9\]\*"):
         validation.validate_scalable_name("tf_workers", option="name")
+
+
+# --------------------------------------------------------------------------- the savings ledger's inputs
+
+FACT_ENTRY = {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z", "instance_type": "m5.large", "nodes": 3}
+
+
+def test_capacity_snapshots_take_the_facts_ledger_fields_and_restore_capacity_does_not():
+    from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
+
+    snapshots, ledgers = validation.validate_capacity_snapshots({"eu-north-1/demo": {"ng-1": FACT_ENTRY,
+                                                                                     "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 2}}})
+    assert snapshots == {"eu-north-1/demo": {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 2)}}
+    assert ledgers == {"eu-north-1/demo": {"ng-1": StopRecord("2026-11-27T21:30:00Z", "m5.large", 3)}}
+    with pytest.raises(InvalidRequest, match=r"restore_capacity\[ng-1\] has unknown keys: instance_type, nodes, stopped_at"):
+        validation.validate_restore_capacity({"ng-1": FACT_ENTRY})
+
+
+@pytest.mark.parametrize("entry, message", [
+    (dict(FACT_ENTRY, stopped_at="yesterday"),
+     "capacity_snapshots[eu-north-1/demo][ng-1].stopped_at must be a UTC time written like 2026-11-27T21:30:00Z, got 'yesterday'"),
+    (dict(FACT_ENTRY, nodes=-3), "capacity_snapshots[eu-north-1/demo][ng-1].nodes must be an integer from 0 to 2147483647, got -3"),
+    ({key: value for key, value in FACT_ENTRY.items() if key != "nodes"},
+     "capacity_snapshots[eu-north-1/demo][ng-1].nodes must be given with stopped_at and instance_type"),
+    (dict(FACT_ENTRY, colour="red"), "capacity_snapshots[eu-north-1/demo][ng-1] has unknown keys: colour"),
+    (dict(FACT_ENTRY, max_size=None), "capacity_snapshots[eu-north-1/demo][ng-1] lacks max_size"),
+])
+def test_capacity_snapshots_ledger_fields_are_checked(entry, message):
+    with pytest.raises(InvalidRequest) as caught:
+        validation.validate_capacity_snapshots({"eu-north-1/demo": {"ng-1": entry}})
+    assert caught.value.msg == message
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, None), ({}, None), ({"m5.large": 0.096, "t3.micro": 0}, {"m5.large": 0.096, "t3.micro": 0.0}), ({"m5.large": 1}, {"m5.large": 1.0}),
+])
+def test_hourly_prices_accepted(value, expected):
+    assert validation.validate_hourly_prices(value) == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ([0.096], "hourly_prices must be a dictionary of instance type to price per hour, for example {m5.large: 0.096}"),
+    ({"m5.large": "0.096"}, "hourly_prices[m5.large] must be a number (the price per hour of one node), got '0.096'"),
+    ({"m5.large": True}, "hourly_prices[m5.large] must be a number (the price per hour of one node), got True"),
+    ({"m5.large": None}, "hourly_prices[m5.large] must be a number (the price per hour of one node), got None"),
+    ({"m5.large": -0.1}, "hourly_prices[m5.large] must be a finite number of 0 or more, got -0.1"),
+    ({"m5.large": float("nan")}, "hourly_prices[m5.large] must be a finite number of 0 or more, got nan"),
+    ({"m5.large": float("inf")}, "hourly_prices[m5.large] must be a finite number of 0 or more, got inf"),
+    ({"m5.large": 10 ** 400}, "hourly_prices[m5.large] must be a finite number of 0 or more, got a larger number"),
+    ({"": 1.0}, "hourly_prices keys must be single instance type names such as m5.large, got ''"),
+    ({"m5.large,m5a.large": 1.0}, "hourly_prices keys must be single instance type names such as m5.large, got 'm5.large,m5a.large'"),
+])
+def test_hourly_prices_refused_in_one_line_naming_the_option(value, message):
+    with pytest.raises(InvalidRequest) as caught:
+        validation.validate_hourly_prices(value)
+    assert caught.value.msg == message and "\n" not in caught.value.msg
