@@ -103,6 +103,11 @@ def test_night_stop_and_morning_start_share_only_the_fact_cache(sim, clean_env):
     start = [e for e in events if e["event"] == "runner_on_ok" and e["event_data"]["task"].startswith("Start with")][0]
     assert start["event_data"]["res"].get("warnings") in (None, [])
     assert [ng["action"] for ng in start["event_data"]["res"]["nodegroups"]] == ["restored", "restored", "restored"]
+    # The stop times came through the fact cache too: the start reports what the night saved, and AWX's artifacts carry the total.
+    savings = start["event_data"]["res"]["savings"]
+    assert sorted(savings["nodegroups"]) == ["ng-1", "ng-2", "ng-self"] and savings["unknown"] == {}
+    artifacts = [e for e in events if e["event"] == "playbook_on_stats"][0]["event_data"]["artifact_data"]
+    assert artifacts["eks_fleet"]["node_hours_avoided"] == savings["total"]["node_hours_avoided"]
 
     # The AWX credential's session token reached eksctl as AWS_SESSION_TOKEN; no secret in any event.
     assert all("AWS_SESSION_TOKEN" in call["env"] for call in sim.calls())

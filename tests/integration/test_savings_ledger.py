@@ -189,3 +189,37 @@ def test_a_recording_without_stop_times_restores_and_says_the_ledger_is_unknown(
     assert sorted(start["savings"]["unknown"]) == sorted(sizes) and start["savings"]["nodegroups"] == {}
     assert start["savings"]["total"] == {"nodegroups": 0, "stopped_for": None, "node_hours_avoided": 0, "estimated_saving": 0, "partial": True}
     assert fleet["savings_partial"] is True
+
+
+def test_a_fleet_start_sums_every_clusters_savings_for_awx(sim):
+    from test_fleet import add_fleet, fleet_run, write_inventory  # pylint: disable=import-outside-toplevel
+
+    expected = add_fleet(sim, count=4)
+    inventory = write_inventory(sim)
+    _results, completed = fleet_run(sim, "eks_tools.eksctl.stop", inventory)
+    assert completed.returncode == 0, completed.stdout
+    # The fleet shares this HOME's snapshot file: move every recorded stop time to 9h 30m ago.
+    path = os.path.join(sim.home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json")
+    with open(path, encoding="utf-8") as handle:
+        document = json.load(handle)
+    stopped_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - NIGHT
+    assert _replace_stop_times(document, stopped_at.strftime(TIME_FORMAT)) == sum(
+        1 for sizes in expected.values() for size in sizes.values() if size[0] > 0)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle)
+    results, completed = fleet_run(sim, "eks_tools.eksctl.start", inventory, *prices_args({"t3.medium": 0.0416}))
+    assert completed.returncode == 0, completed.stdout
+    starts = {entry["host"]: entry["result"] for entry in results if "savings" in entry["result"]}
+    assert len(starts) == 4
+    for host, start in starts.items():
+        name, region = host.split(".", 1)
+        nodes = sum(size[0] for size in expected[(name, region)].values())
+        seconds = int((utc(start["savings"]["started_at"]) - stopped_at).total_seconds())
+        total = start["savings"]["total"]
+        assert total["node_hours_avoided"] == round(nodes * seconds / 3600, 2)
+        assert total["estimated_saving"] == round(nodes * seconds * 0.0416 / 3600, 2) and total["partial"] is False
+    (fleet,) = [entry["result"]["ansible_stats"]["data"]["eks_fleet"] for entry in results if "ansible_stats" in entry["result"]]
+    assert fleet["started"] == 4 and fleet["savings_partial"] is False
+    assert fleet["node_hours_avoided"] == round(sum(start["savings"]["total"]["node_hours_avoided"] for start in starts.values()), 2)
+    assert fleet["estimated_saving"] == round(sum(start["savings"]["total"]["estimated_saving"] for start in starts.values()), 2)
+    assert "the stop saved %s node-hours, about %.2f" % (fleet["node_hours_avoided"], fleet["estimated_saving"]) in completed.stdout
