@@ -13,7 +13,7 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Cap
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import FakeEksctl
-from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, apply, provider, scale
+from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, apply, build, scale
 
 KEY = "eu-north-1/demo"
 NIGHT = "2026-11-27T21:30:00Z"  # the harness's wall clock starts at 2026-11-28T07:00:00Z, 9h 30m later
@@ -55,7 +55,7 @@ def test_a_stop_records_its_time_instance_types_and_node_counts_in_the_file_and_
     store = SnapshotStore(str(tmp_path / "snap.json"))
     fake = FakeEksctl({READ: [RUNNING]})
     stops(fake, SIZES)
-    made, clock = provider(fake)
+    made, clock = build(fake)
     clock.now = -34200.0  # the stop runs at 21:30 the evening before the harness's start time
     result = apply(made, store=store, state="stopped")
     expected = {"ng-a": StopRecord(NIGHT, "m5.large", 3), "ng-b": StopRecord(NIGHT, "t3.medium", 2), "ng-c": StopRecord(NIGHT, None, 1)}
@@ -67,7 +67,7 @@ def test_a_stop_records_its_time_instance_types_and_node_counts_in_the_file_and_
 def test_check_mode_stop_reports_the_ledger_it_would_record_and_writes_nothing(tmp_path):
     fake = FakeEksctl({READ: [RUNNING], ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION],
                        ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1"): ["[]"]})
-    made, _clock = provider(fake, check_mode=True)
+    made, _clock = build(fake, check_mode=True)
     result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
     assert result["ledger"]["ng-a"] == {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "m5.large", "nodes": 3}
     assert not (tmp_path / "snap.json").exists() and "ansible_facts" not in result
@@ -77,7 +77,7 @@ def test_a_start_from_the_fact_alone_reports_exact_savings_with_prices(tmp_path)
     """A fresh container: no snapshot file, the fact carries the sizes and the stop time."""
     fake = FakeEksctl({READ: [STOPPED]})
     restores(fake, SIZES)
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     fact = {KEY: {"ng-a": fact_entry("ng-a", NIGHT, "m5.large", 3), "ng-b": fact_entry("ng-b", NIGHT, "t3.medium", 2),
                   "ng-c": fact_entry("ng-c", NIGHT, None, 1)}}
     from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_capacity_snapshots
@@ -101,19 +101,19 @@ def test_partial_stop_then_a_later_stop_of_the_rest_keep_their_own_times(tmp_pat
     store = SnapshotStore(str(tmp_path / "snap.json"))
     fake = FakeEksctl({READ: [RUNNING]})
     stops(fake, ["ng-a"])
-    made, clock = provider(fake)
+    made, clock = build(fake)
     clock.now = -12 * 3600.0  # 19:00
     apply(made, store=store, state="stopped", names=["ng-a"])
     fake = FakeEksctl({READ: [nodegroups(("ng-a", "m5.large", 0, 0, 5), ("ng-b", "t3.medium", 2, 1, 4), ("ng-c", "-", 1, 1, 2))]})
     stops(fake, ["ng-b", "ng-c"])
-    made, clock = provider(fake)
+    made, clock = build(fake)
     clock.now = -6 * 3600.0  # 01:00
     stop = apply(made, store=store, state="stopped")
     assert {name: entry["stopped_at"] for name, entry in stop["ledger"].items()} == {
         "ng-a": "2026-11-27T19:00:00Z", "ng-b": "2026-11-28T01:00:00Z", "ng-c": "2026-11-28T01:00:00Z"}
     fake = FakeEksctl({READ: [STOPPED]})
     restores(fake, SIZES)
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     savings = apply(made, store=store, state="started")["savings"]
     assert {name: (entry["stopped_for"]["human"], entry["node_hours_avoided"]) for name, entry in savings["nodegroups"].items()} == {
         "ng-a": ("12h", 36.0), "ng-b": ("6h", 12.0), "ng-c": ("6h", 6.0)}
@@ -127,7 +127,7 @@ def test_a_subset_start_reports_only_what_it_restores_and_keeps_the_rest_of_the_
     store.record(KEY, {"ng-a": SIZES["ng-a"], "ng-b": SIZES["ng-b"]}, None, ledger)
     fake = FakeEksctl({READ: [STOPPED]})
     restores(fake, ["ng-a"])
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     result = apply(made, store=store, state="started", names=["ng-a"], hourly_prices=PRICES)
     assert list(result["savings"]["nodegroups"]) == ["ng-a"] and result["savings"]["total"]["estimated_saving"] == 2.74
     assert result["eks_capacity_snapshots"] == {KEY: {"ng-b": fact_entry("ng-b", NIGHT, "t3.medium", 2)}}
@@ -140,7 +140,7 @@ def test_check_mode_start_reports_the_savings_so_far_and_spends_nothing(tmp_path
     before = (tmp_path / "snap.json").read_text()
     fake = FakeEksctl({READ: [STOPPED], ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION],
                        ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1"): ["[]"]})
-    made, _clock = provider(fake, check_mode=True)
+    made, _clock = build(fake, check_mode=True)
     result = apply(made, store=store, state="started", hourly_prices=PRICES)
     assert result["savings"]["nodegroups"]["ng-a"]["estimated_saving"] == 2.74
     assert sorted(result["savings"]["unknown"]) == ["ng-b", "ng-c"]  # recorded without a stop time: never guessed
@@ -155,7 +155,7 @@ def test_a_failed_start_reports_the_savings_of_what_it_restored_and_keeps_the_re
     fake = FakeEksctl({READ: [STOPPED]})
     restores(fake, ["ng-a"])
     fake.add(scale("ng-b", "--nodes=2", "--nodes-min=1", "--nodes-max=4"), (1, "", "Error: failed to scale nodegroup \"ng-b\": boom\n"))
-    made, _clock = provider(fake, parallelism=1)
+    made, _clock = build(fake, parallelism=1)
     with pytest.raises(errors.OperationFailed) as raised:
         apply(made, store=store, state="started")
     details = raised.value.details
@@ -168,7 +168,7 @@ def test_a_wait_before_the_stop_stamps_the_time_the_stop_ran(tmp_path):
     busy = nodegroups(("ng-a", "m5.large", 3, 2, 5)).replace('"ACTIVE"', '"UPDATING"')
     fake = FakeEksctl({READ: [busy, nodegroups(("ng-a", "m5.large", 3, 2, 5))]})
     stops(fake, ["ng-a"])
-    made, _clock = provider(fake)
+    made, _clock = build(fake)
     result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
     assert result["ledger"]["ng-a"]["stopped_at"] == "2026-11-28T07:00:05Z"  # after one wait_sleep of 5 s
 
