@@ -92,8 +92,8 @@ def stop_at_a_known_time(runs, home=None):
     assert {name: (entry["instance_type"], entry["nodes"]) for name, entry in stop["ledger"].items()} == DEMO
     assert all(before <= utc(entry["stopped_at"]) <= after for entry in stop["ledger"].values())
     # The fact carries the ledger beside the sizes, so a start anywhere has it.
-    assert stop["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == dict({"desired_size": 3, "min_size": 2, "max_size": 5},
-                                                                              **stop["ledger"]["ng-1"])
+    sizes = {"desired_size": 3, "min_size": 2, "max_size": 5}
+    assert stop["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == dict(sizes, **stop["ledger"]["ng-1"])
     stopped_at = (before - NIGHT).strftime(TIME_FORMAT)
     assert runs.set_stop_time(stopped_at, home) >= 3
     return utc(stopped_at)

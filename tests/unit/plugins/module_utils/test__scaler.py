@@ -364,9 +364,8 @@ def test_exit_0_without_a_change_fails_after_one_read_back(tmp_path):
     assert {ng["name"]: ng["action"] for ng in details["nodegroups"]} == {"ng-self": "failed", "ng-1": "failed"}
     assert details["changed"] is False
     # The recording made before the writes travels with the failure, its ledger entry with it.
-    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5,
-                                                                           "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium",
-                                                                           "nodes": 3}
+    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {
+        "desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3}
 
 
 def test_exit_0_without_a_change_fails_in_the_first_wait_poll():
@@ -399,9 +398,8 @@ def test_a_failed_read_back_after_the_writes_still_reports_them_and_the_recordin
     assert "the writes before it went through" in raised.value.msg
     assert details["changed"] is True
     assert [outcome["action"] for outcome in details["nodegroups"]] == ["stopped", "stopped"]
-    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {"desired_size": 3, "min_size": 2, "max_size": 5,
-                                                                           "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium",
-                                                                           "nodes": 3}
+    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {
+        "desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3}
 
 
 def test_check_mode_preflight_lists_each_problem_with_its_fix_and_writes_nothing(tmp_path):
