@@ -116,7 +116,10 @@ def test_two_concurrent_stops_of_different_nodegroups(sim):
     assert sim.sizes("demo") == dict(SEED_DEMO, **{"ng-1": (0, 0, 5), "ng-2": (0, 0, 3)})
     with open(os.path.join(home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json"), encoding="utf-8") as handle:
         recorded = json.load(handle)["clusters"]["eu-north-1/demo"]["nodegroups"]
-    assert recorded == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}, "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
+    sizes = {name: {key: entry[key] for key in ("desired_size", "min_size", "max_size")} for name, entry in recorded.items()}
+    assert sizes == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}, "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
+    # Each stop's ledger entry is kept with the sizes it recorded.
+    assert (recorded["ng-1"]["nodes"], recorded["ng-2"]["nodes"]) == (3, 1) and all(entry["stopped_at"] for entry in recorded.values())
     runs = Runs(sim)
     runs.run("stop", home=home)
     runs.run("start", home=home)
