@@ -175,6 +175,9 @@ def test_stop_second_stop_and_start_from_the_file(world):
     assert result["capacity_snapshot"] == {"ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4},
                                            "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
                                            "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
+    # The savings ledger: each nodegroup's instance type as eksctl prints it, and its node count when stopped.
+    assert {name: (entry["instance_type"], entry["nodes"]) for name, entry in result["ledger"].items()} == {
+        "ng-self": ("m5.large", 2), "ng-1": ("t3.medium", 3), "ng-2": ("t3.large", 1)}
     assert world.sizes("demo") == DEMO_STOPPED
     world.reset_calls()
     result, completed = world.module("eks_nodegroup_scale", args + " state=stopped")
@@ -183,6 +186,7 @@ def test_stop_second_stop_and_start_from_the_file(world):
     result, completed = world.module("eks_nodegroup_scale", args + " state=started wait=true wait_sleep=0.2")
     ok(completed)
     assert result["changed"] is True
+    assert sorted(result["savings"]["nodegroups"]) == ["ng-1", "ng-2", "ng-self"] and result["savings"]["unknown"] == {}
     assert world.sizes("demo") == SEED_SIZES[("demo", "eu-north-1")]
     assert not os.path.exists(snapshot) or json.load(open(snapshot, encoding="utf-8")).get("clusters", {}).get("eu-north-1/demo") in (None, {})
 
