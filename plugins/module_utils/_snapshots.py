@@ -106,8 +106,8 @@ def merge_recordings(*sources: t.Mapping[str, Value]) -> dict[str, Value]:
     return merged
 
 
-def without(recording: t.Mapping[str, Value], names: t.Iterable[str]) -> dict[str, Value]:
-    """The recording (or ledger) less the nodegroups a start has spent."""
+def without(recording: t.Mapping[str, Capacity], names: t.Iterable[str]) -> Recording:
+    """The recording less the nodegroups a start has spent."""
     spent = set(names)
     return {name: capacity for name, capacity in recording.items() if name not in spent}
 

@@ -40,6 +40,7 @@ attributes:
     description:
       - Reads the nodegroups, runs no scale, writes no recording, and returns the predicted result with RV(changed) as a real
         run would report it; it does not wait for busy nodegroups.
+      - A stop's RV(ledger) and a start's RV(savings) are predicted as of the time of the check.
       - With O(state=stopped) or O(state=started) it is also the preflight of the stop or start, RV(preflight), which costs two
         more reads (the description and the Fargate profiles, side by side).
   diff_mode:
