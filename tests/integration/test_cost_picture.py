@@ -17,8 +17,8 @@ def kinds(cluster):
     ("extended-demo", [], "EXTENDED", False, []),
     ("demo", [], "STANDARD", False, []),
 ])
-def test_info_reports_what_a_stop_leaves_running_with_three_reads_side_by_side(sim, cluster, still_running, support_type, auto_mode,
-                                                                                profiles):
+def test_info_reports_what_a_stop_leaves_running_with_three_reads_side_by_side(
+        sim, cluster, still_running, support_type, auto_mode, profiles):
     region = "eu-north-1" if cluster == "demo" else "eu-west-1"
     sim.settings(latency=0.3)
     result, completed = sim.module("eks_cluster_info", "name=%s region=%s" % (cluster, region))
