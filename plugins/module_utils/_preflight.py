@@ -29,9 +29,19 @@ def entry(check: str, subject: str, problem: str, fix: str) -> dict[str, str]:
     return {"check": check, "subject": subject, "problem": problem, "fix": fix}
 
 
-def preflight(state: str, selected: list[dict[str, t.Any]], steps: list[Step], still_running: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The problems of a planned stop (``state=stopped``) or start (``state=started``), in a stable order."""
+def preflight(state: str, selected: list[dict[str, t.Any]], steps: list[Step], still_running: list[dict[str, str]], *,
+              ages: t.Mapping[str, float] | None = None, max_age: float = 0) -> list[dict[str, str]]:
+    """The problems of a planned stop (``state=stopped``) or start (``state=started``), in a stable order.
+
+    ``ages`` holds, per selected nodegroup with a recording that has a stop time, how many hours ago it was stopped;
+    a recording older than ``max_age`` hours (0: no limit) is named, since sizes recorded long ago may no longer be wanted.
+    """
     found = []
+    for name, hours in sorted((ages or {}).items()):
+        if max_age and hours > max_age:
+            found.append(entry("stale_recording", name, "nodegroup %r was recorded when it was stopped %.1f hours ago, more than "
+                                                        "snapshot_max_age=%g; its start restores those sizes" % (name, hours, max_age),
+                               "check that the recorded sizes are still wanted, or give them in restore_capacity"))
     changing = {step.name for step in steps if step.changed}
     for nodegroup in selected:
         name, status = nodegroup["name"], nodegroup["status"]

@@ -23,7 +23,7 @@ import typing as t
 
 from . import _errors as errors
 from ._concurrency import run_parallel
-from ._ledger import ledger_of_stop, moment, savings_of_start, timestamp
+from ._ledger import ledger_of_stop, moment, parse_timestamp, savings_of_start, timestamp
 from ._model import (
     ACTION_FAILED,
     ACTION_NOT_ATTEMPTED,
@@ -146,7 +146,11 @@ class NodegroupScaler:
         description = description or {}
         running = still_running(plan.nodegroups, cluster=request.cluster, connector=bool(description.get("connector")),
                                 fargate_profiles=profiles, auto_mode=description.get("auto_mode"))
-        return preflight(request.state, plan.selected, plan.steps, running)
+        now = moment(self.now())
+        selected = {nodegroup["name"] for nodegroup in plan.selected}
+        ages = {name: (now - parse_timestamp(record.stopped_at)).total_seconds() / 3600 for name, record in plan.ledger.items()
+                if name in selected and name in plan.recorded}
+        return preflight(request.state, plan.selected, plan.steps, running, ages=ages, max_age=request.snapshot_max_age)
 
     @staticmethod
     def _steps(request: ScaleRequest, nodegroups: Nodegroups, selected: Nodegroups, store: SnapshotStore | None,

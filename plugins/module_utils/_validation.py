@@ -234,6 +234,7 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
     if params["hourly_prices"] is not None and state != "started":
         raise InvalidRequest("hourly_prices can only be used with state=started: the start reports what the stop saved")
     check_range(params, "wait_timeout", 0, 7 * 86400)
+    check_range(params, "snapshot_max_age", 0, 366 * 24)
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")
     check_range(params, "wait_sleep", 0, 3600)
@@ -250,6 +251,7 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
         snapshots=snapshots,
         ledgers=ledgers,
         hourly_prices=validate_hourly_prices(params["hourly_prices"]),
+        snapshot_max_age=params["snapshot_max_age"],
         snapshot_path=snapshot_path,
         wait=params["wait"],
         wait_timeout=params["wait_timeout"],

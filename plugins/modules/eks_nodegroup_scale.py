@@ -121,6 +121,14 @@ options:
       - The default is per user (the user that runs the module).
     type: path
     default: ~/.ansible/eks_tools.eksctl/capacity_snapshots.json
+  snapshot_max_age:
+    description:
+      - In check mode of a stop or start, RV(preflight) names each selected nodegroup whose recording was made by a stop more than
+        this many hours ago (check C(stale_recording)): sizes recorded long ago may no longer be what is wanted.
+      - The default covers a weekend. V(0) turns the check off. Recordings made before the savings ledger have no stop time and
+        are not checked.
+    type: float
+    default: 72
   hourly_prices:
     description:
       - "Price per hour of one node, per instance type, for example V({m5.large: 0.096, t3.medium: 0.0416}). Only with O(state=started)."
@@ -333,8 +341,9 @@ preflight:
     - In check mode with O(state=stopped) or O(state=started), every reason the stop or start would not do what is expected,
       each with a one-line fix; empty when there is none. Also returned with the failure of a check-mode run that the real run
       would fail the same way (a nodegroup name eksctl refuses, no access to the cluster's Kubernetes API).
-    - "Checks: V(nodegroup_failed) and V(nodegroup_busy) (a selected nodegroup DEGRADED or changing), V(unscalable_name),
-      V(kubernetes_access), V(unrecorded) (a start without recorded sizes for a stopped nodegroup), and V(still_running),
+    - "Checks: V(stale_recording) (a recording older than O(snapshot_max_age)), V(nodegroup_failed) and V(nodegroup_busy) (a selected
+      nodegroup DEGRADED or changing), V(unscalable_name), V(kubernetes_access), V(unrecorded) (a start without recorded sizes for a
+      stopped nodegroup), and V(still_running),
       one per entry of RV(eks_tools.eksctl.eks_cluster_info#module:clusters[].status_summary.still_running) (Fargate profiles,
       Auto Mode node pools, nodegroups eksctl cannot scale, EKS Connector)."
   returned: in check mode, with O(state=stopped) or O(state=started)
@@ -469,6 +478,7 @@ def main() -> None:
             restore_capacity={"type": "dict"},
             capacity_snapshots={"type": "dict"},
             snapshot_path={"type": "path", "default": DEFAULT_SNAPSHOT_PATH},
+            snapshot_max_age={"type": "float", "default": 72},
             hourly_prices={"type": "dict"},
         ),
         supports_check_mode=True,

@@ -443,3 +443,21 @@ def test_a_real_run_has_no_preflight_and_makes_no_extra_read():
     made, _clock = build(fake)
     result = apply(made, names=["ng-1"], sizes={"desired_size": 3})
     assert "preflight" not in result and len(fake.calls) == 1
+
+
+def test_check_mode_preflight_names_a_recording_older_than_snapshot_max_age(tmp_path):
+    import datetime
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps({"version": 1, "clusters": {"eu-north-1/demo": {"nodegroups": {
+        "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-20T19:00:00Z", "instance_type": "m5.large", "nodes": 3},
+        "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4, "stopped_at": "2026-11-27T19:00:00Z", "instance_type": "t3.medium",
+                    "nodes": 2}}}}}))
+    fake = FakeEksctl({READ: [STOPPED], DESCRIBE: [contract.CLUSTER_DESCRIPTION], FARGATE: ["[]"]})
+    made, _clock = build(fake, check_mode=True)
+    made = made._replace(scaler=type(made.scaler)(made.reader, check_mode=True, clock=made.scaler.clock, sleep=made.scaler.sleep,
+                                                  now=lambda: datetime.datetime(2026, 11, 28, 7, 0, tzinfo=datetime.timezone.utc)))
+    result = apply(made, store=SnapshotStore(str(path)), state="started", snapshot_max_age=72)
+    (check,) = result["preflight"]
+    assert (check["check"], check["subject"]) == ("stale_recording", "ng-1")
+    assert "stopped 180.0 hours ago, more than snapshot_max_age=72" in check["problem"]
+    assert apply(made, store=SnapshotStore(str(path)), state="started", snapshot_max_age=0)["preflight"] == []
