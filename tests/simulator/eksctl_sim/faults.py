@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fault knobs: ``faults`` in the state file, each acted out by the next N calls that match it.
 
-A fault is ``{"kind": K, "command": "get cluster" | "get nodegroup" | "scale nodegroup" | "*", "count": N,
-"match": "<substring of the argv>"}`` plus what its kind takes. Kinds: ``fail`` (any other kind; an
+A fault is ``{"kind": K, "command": "get cluster" | "get nodegroup" | "get fargateprofile" | "scale nodegroup" | "*",
+"count": N, "match": "<substring of the argv>"}`` plus what its kind takes. Kinds: ``fail`` (any other kind; an
 ``InternalFailure``, or ``message``), ``throttle``, ``hang`` (``seconds``), ``garbage`` (``output``), ``truncate``
 (half the JSON document), ``resource_in_use`` (409), ``sts`` (an STS refusal), ``kill_parent`` (the caller dies
 after a scale). The settings knobs (``settings.*``) are read where they act: see the simulator's docstring.
