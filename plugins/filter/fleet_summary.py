@@ -4,6 +4,46 @@
 
 from __future__ import annotations
 
+DOCUMENTATION = r"""
+name: fleet_summary
+short_description: One summary of a fleet stop or start
+version_added: 1.0.0
+description:
+  - Turns the M(eks_tools.eksctl.eks_nodegroup_scale) results of every host of a fleet run (failed ones included) into one
+    dictionary, for C(ansible.builtin.set_stats), so AWX can show it and notify on it.
+  - A host with no result, or a failed one, counts as failed, with its message in C(failed_clusters).
+options:
+  _input:
+    description: A dictionary of inventory host name to that host's M(eks_tools.eksctl.eks_nodegroup_scale) result.
+    type: dict
+    required: true
+  state:
+    description: The state the run asked for.
+    type: str
+    required: true
+    choices: [stopped, started]
+author:
+  - eks_tools.eksctl contributors (@eks-tools)
+"""
+
+EXAMPLES = r"""
+- name: Summarize the fleet run
+  ansible.builtin.set_stats:
+    data:
+      eks_fleet: "{{ dict(ansible_play_hosts_all | zip(results)) | eks_tools.eksctl.fleet_summary('stopped') }}"
+  run_once: true
+"""
+
+RETURN = r"""
+_value:
+  description:
+    - C(state), C(clusters), the count of clusters V(stopped) (or V(started)), C(unchanged) and C(failed), the desired nodes
+      of every nodegroup before (C(nodes_before)) and after (C(nodes_after)), and C(failed_clusters), host name to message.
+  type: dict
+  sample: {"state": "stopped", "clusters": 3, "stopped": 2, "unchanged": 0, "failed": 1, "nodes_before": 14, "nodes_after": 0,
+           "failed_clusters": {"dev-02.us-east-1": "Failed to scale nodegroup(s) web of cluster 'dev-02': ..."}}
+"""
+
 import typing as t
 
 from ansible.errors import AnsibleFilterError

@@ -88,7 +88,7 @@ notes:
 seealso:
   - module: eks_tools.eksctl.eks_cluster_info
 author:
-  - eks_tools.eksctl contributors (!UNKNOWN)
+  - eks_tools.eksctl contributors (@eks-tools)
 """
 
 EXAMPLES = r"""

@@ -117,8 +117,6 @@ options:
       - The default is per user (the user that runs the module).
     type: path
     default: ~/.ansible/eks_tools.eksctl/capacity_snapshots.json
-requirements:
-  - eksctl on the host that runs the module.
 notes:
   - The recorded sizes of a nodegroup that is already stopped are never overwritten with zeros, so a second stop after an interrupted
     one loses nothing, and a stop of a cluster whose nodegroups are all stopped records nothing.
@@ -131,7 +129,7 @@ seealso:
     description: The eksctl command this module runs.
     link: https://eksctl.io/usage/nodegroup-managed/
 author:
-  - eks_tools.eksctl contributors (!UNKNOWN)
+  - eks_tools.eksctl contributors (@eks-tools)
 """
 
 EXAMPLES = r"""
