@@ -128,5 +128,9 @@ bench: setup
 	$(BIN)/python tests/benchmark/bench.py
 	$(BIN)/python tests/benchmark/eksctl_costs.py
 
+# A shell to try the collection by hand (README, "Try it by hand"): the environment of tests/env.sh.
+shell: setup
+	@EKS_TOOLS_ROOT="$(CURDIR)" . tests/env.sh && echo "eks_tools.eksctl: ansible $$(ansible --version | head -n 1 | cut -d' ' -f3-), eksctl simulator on PATH, state in $$EKSCTL_SIM_STATE; exit to leave" && exec "$${SHELL:-/bin/bash}" -i
+
 clean:
 	rm -rf $(VENV) $(CACHE) tests/output

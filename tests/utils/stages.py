@@ -14,7 +14,6 @@ The first failing stage ends the run (as make does); the summary still says what
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
