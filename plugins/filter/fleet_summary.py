@@ -38,10 +38,11 @@ RETURN = r"""
 _value:
   description:
     - C(state), C(clusters), the count of clusters V(stopped) (or V(started)), C(unchanged) and C(failed), the desired nodes
-      of every nodegroup before (C(nodes_before)) and after (C(nodes_after)), and C(failed_clusters), host name to message.
+      of every nodegroup before (C(nodes_before)) and after (C(nodes_after)), C(failed_clusters), host name to message, and
+      C(kept_stopped), host name to the nodegroups a start left stopped because nothing was recorded for them.
   type: dict
   sample: {"state": "stopped", "clusters": 3, "stopped": 2, "unchanged": 0, "failed": 1, "nodes_before": 14, "nodes_after": 0,
-           "failed_clusters": {"dev-02.us-east-1": "Failed to scale nodegroup(s) web of cluster 'dev-02': ..."}}
+           "failed_clusters": {"dev-02.us-east-1": "Failed to scale nodegroup(s) web of cluster 'dev-02': ..."}, "kept_stopped": {}}
 """
 
 import typing as t
@@ -67,12 +68,16 @@ def fleet_summary(results: dict[str, t.Any], state: str) -> dict[str, t.Any]:
     if state not in OUTCOMES:
         raise AnsibleFilterError("fleet_summary state must be stopped or started, got %r" % (state,))
     summary: dict[str, t.Any] = {"state": state, "clusters": len(results), OUTCOMES[state]: 0, "unchanged": 0, "failed": 0,
-                                 "nodes_before": 0, "nodes_after": 0, "failed_clusters": {}}
+                                 "nodes_before": 0, "nodes_after": 0, "failed_clusters": {}, "kept_stopped": {}}
     for host, result in sorted(results.items()):
         result = result if isinstance(result, dict) else {}
         nodegroups = result.get("nodegroups")
         summary["nodes_before"] += _nodes(nodegroups, "before")
         summary["nodes_after"] += _nodes(nodegroups, "after")
+        kept = [ng.get("name") for ng in nodegroups if isinstance(ng, dict) and ng.get("action") == "kept_stopped"] \
+            if isinstance(nodegroups, list) else []
+        if kept:
+            summary["kept_stopped"][host] = kept
         if result.get("failed") or not result:
             summary["failed"] += 1
             summary["failed_clusters"][host] = str(result.get("msg") or "no result")

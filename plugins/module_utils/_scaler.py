@@ -168,7 +168,7 @@ class NodegroupScaler:
             warnings.append("recorded nodegroup(s) %s no longer exist in cluster %r; %s"
                             % (", ".join(gone), request.cluster,
                                "the others are started" if request.names else "their recording is dropped and the others are started"))
-        steps, start_warnings = plan_start(selected, recorded)
+        steps, start_warnings = plan_start(selected, recorded, cluster=request.cluster, start_unrecorded=request.start_unrecorded)
         return steps, recorded, warnings + start_warnings
 
     # ------------------------------------------------------------------ the result

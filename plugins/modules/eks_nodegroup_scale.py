@@ -111,6 +111,14 @@ options:
       - A dictionary of C(<region>/<cluster>) to a dictionary like O(restore_capacity). The module picks the cluster's own key, merges
         it with the file per nodegroup, and returns the updated whole in RV(eks_capacity_snapshots), other clusters untouched.
     type: dict
+  start_unrecorded:
+    description:
+      - With O(state=started), what happens to a stopped nodegroup that has no recorded sizes anywhere.
+      - V(true) starts it with C(desired_size) V(max(min_size, 1)) and a warning that names it and its cluster.
+      - V(false) keeps it stopped, with a warning, and reports it as C(kept_stopped) in RV(nodegroups); a fleet start uses this, so a
+        cluster that was already stopped before the night's stop (nothing recorded for it) is not powered up.
+    type: bool
+    default: true
   snapshot_path:
     description:
       - File that keeps the recorded sizes of every stopped cluster, keyed by region and cluster.
@@ -238,7 +246,7 @@ nodegroups:
       sample: true
     action:
       description:
-        - V(scaled), V(unchanged), V(stopped), V(restored) or V(started_with_fallback).
+        - V(scaled), V(unchanged), V(stopped), V(restored), V(started_with_fallback), or V(kept_stopped) (stopped, nothing recorded, O(start_unrecorded=false)).
         - When the task fails part way, V(failed) for a nodegroup whose scale failed (or that read back at its old sizes after eksctl
           reported success) and V(not_attempted) for one that was not tried.
       type: str
@@ -353,6 +361,7 @@ def main() -> None:
             restore_capacity={"type": "dict"},
             capacity_snapshots={"type": "dict"},
             snapshot_path={"type": "path", "default": DEFAULT_SNAPSHOT_PATH},
+            start_unrecorded={"type": "bool", "default": True},
         ),
         supports_check_mode=True,
     )
