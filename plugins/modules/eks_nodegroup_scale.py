@@ -257,6 +257,24 @@ nodegroups:
       type: str
       returned: when RV(nodegroups[].action=failed)
       sample: 'Failed to scale nodegroup ''ng-1'' of cluster ''demo'': ...'
+summary_lines:
+  description:
+    - What the task did, for a person to read. One line for the cluster (nodegroups changed, desired nodes before and after),
+      then one per nodegroup with desired/min/max before and after and its action; with O(wait=true), last, how long the wait
+      took. The role C(eks_tools.eksctl.cluster_power) prints them.
+    - In check mode, what the task would do.
+  type: list
+  elements: str
+  returned: always
+  sample: ["cluster demo (eu-north-1) stopped: 2 of 2 nodegroup(s) changed, desired nodes 5 -> 0",
+           "  ng-1       desired/min/max 3/2/5 -> 0/0/5  stopped", "  ng-2       desired/min/max 2/1/3 -> 0/0/3  stopped"]
+wait_log:
+  description: With O(wait=true), one line per poll of the wait (what was still pending), and the wait's summary last.
+  type: list
+  elements: str
+  returned: when O(wait=true) and something was written
+  sample: ["wait poll 1 after 10s: pending ng-1 (UPDATING, 0/0/5)", "wait poll 2 after 20s: every changed nodegroup is ready at its new sizes",
+           "waited 20s, 2 poll(s): every changed nodegroup is ready at its new sizes"]
 commands:
   description: The argv of every scale that ran (in check mode, that would run). Credentials are never part of it.
   returned: always

@@ -73,9 +73,9 @@ def fleet(sim, action, *extra):
     return results, completed, stats
 
 
-def summary_of(results):
-    found = [entry["result"]["msg"] for entry in results if isinstance(entry["result"].get("msg"), str) and "cluster(s):" in entry["result"]["msg"]]
-    assert found, results
+def summary_of(completed):
+    found = [line for line in completed.stdout.splitlines() if line.startswith("fleet ") and "cluster(s):" in line]
+    assert found, completed.stdout
     return one_line(found[-1])
 
 
@@ -85,10 +85,10 @@ def test_a_fleet_start_keeps_a_cluster_with_nothing_recorded_stopped_and_says_so
     seeded_demo = sim.sizes("demo")
     fleet(sim, "stop")
     assert set(size[0] for size in sim.sizes("demo").values()) == {0}
-    results, _completed, _stats = fleet(sim, "start")
+    results, completed, _stats = fleet(sim, "start")
     assert sim.sizes("demo") == seeded_demo
     assert sim.sizes("staging", "us-east-1") == STAGING_STOPPED
-    assert "kept stopped, nothing recorded: staging.us-east-1" in summary_of(results)
+    assert "kept stopped, nothing recorded: staging.us-east-1" in summary_of(completed)
     staging = [entry["result"] for entry in results if entry["host"] == "staging.us-east-1" and "nodegroups" in entry["result"]]
     assert [ng["action"] for ng in staging[-1]["nodegroups"]] == ["kept_stopped", "kept_stopped"]
     assert all("of cluster 'staging'" in warning for warning in staging[-1]["warnings"])
@@ -96,9 +96,9 @@ def test_a_fleet_start_keeps_a_cluster_with_nothing_recorded_stopped_and_says_so
 
 def test_a_fleet_start_told_to_starts_a_cluster_with_nothing_recorded(sim):
     fleet(sim, "stop")
-    results, _completed, _stats = fleet(sim, "start", "-e", "cluster_power_start_unrecorded=true")
+    _results, completed, _stats = fleet(sim, "start", "-e", "cluster_power_start_unrecorded=true")
     assert sim.sizes("staging", "us-east-1") == {"ng-a": (1, 0, 3), "ng-b": (1, 0, 2)}
-    assert "kept stopped" not in summary_of(results)
+    assert "kept stopped" not in summary_of(completed)
 
 
 def test_a_named_cluster_start_keeps_the_fallback_with_a_warning_naming_the_cluster(sim):
