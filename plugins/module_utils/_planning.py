@@ -142,7 +142,8 @@ def plan_start(nodegroups: list[dict[str, t.Any]], recorded: Recording, *, clust
         if target == before or before.desired_size > 0:
             if target is not None and target != before:
                 warnings.append("nodegroup %r of cluster %r is already running with desired/min/max %d/%d/%d, not the recorded %d/%d/%d; "
-                                "it was left as it is" % ((name, cluster) + tuple(before) + tuple(target)))
+                                "it was left as it is" % (name, cluster, before.desired_size, before.min_size, before.max_size,
+                                                          target.desired_size, target.min_size, target.max_size))
             steps.append(Step(name, nodegroup["type"], before, before, ACTION_UNCHANGED, {}))
         elif target is not None:
             steps.append(Step(name, nodegroup["type"], before, target, ACTION_RESTORED, target.as_dict()))

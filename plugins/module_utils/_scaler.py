@@ -66,7 +66,6 @@ class NodegroupScaler:
         self.sleep = sleep
         self.wait_log: list[str] = []  # one line per poll of the last wait
 
-
     def apply(self, request: ScaleRequest) -> dict[str, t.Any]:
         """Bring the request's nodegroups to its state; the module's result."""
         self.wait_log = []

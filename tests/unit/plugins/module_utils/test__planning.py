@@ -78,8 +78,8 @@ def test_plan_stop_second_stop_keeps_first_recording():
 
 
 def test_plan_start_restores_exact_capacity_in_one_write():
-    steps, warnings = planning.plan_start([ng("a", 0, 0, 5), ng("b", 2, 1, 4)], {"a": Capacity(3, 2, 5), "b": Capacity(2, 1, 4)},
-                                         cluster="demo")
+    recorded = {"a": Capacity(3, 2, 5), "b": Capacity(2, 1, 4)}
+    steps, warnings = planning.plan_start([ng("a", 0, 0, 5), ng("b", 2, 1, 4)], recorded, cluster="demo")
     assert [(s.name, s.action, tuple(s.after), s.send) for s in steps] == [
         ("a", "restored", (3, 2, 5), {"desired_size": 3, "min_size": 2, "max_size": 5}),
         ("b", "unchanged", (2, 1, 4), {}),
