@@ -93,8 +93,8 @@ lint: setup
 
 # Build the collection, check that test tooling stays out of it, install it and read every plugin's docs from the installed copy.
 BUILT := $(CACHE)/build/installed
-PLUGIN_DOCS := module:eks_nodegroup_scale module:eks_cluster_info inventory:eks_clusters filter:capacity_rows \
-	filter:fleet_summary filter:preflight_rows role:cluster_power
+PLUGIN_DOCS := module:eks_nodegroup_scale module:eks_cluster_info module:print_lines inventory:eks_clusters filter:capacity_rows \
+	filter:fleet_summary filter:preflight_rows filter:misspelled_vars role:cluster_power
 build: setup
 	@rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	ansible-galaxy collection build --output-path $(CACHE)/build .
