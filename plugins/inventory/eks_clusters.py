@@ -123,7 +123,7 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Cr
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._concurrency import run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._reader import ClusterReader
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
+from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._subprocess import SubprocessRunner
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_name, validate_region
 
 
