@@ -72,7 +72,7 @@ def stages(kind: str) -> list[Stage]:
     if kind == "full":
         found += [Stage("e2e (the real eksctl)", make("e2e"), pytest_counts)]
     found += [
-        Stage("lint (ansible-lint, production profile)", make("lint"), last_int(r"on (\d+) files", "files")),
+        Stage("lint (ansible-lint, production profile)", make("lint"), last_int(r"in (\d+) files", "files")),
         Stage("build (collection artifact)", make("build"), last_int(r"documented (\d+) plugins", "plugins read")),
         Stage("certify (galaxy-importer, antsibull-docs, changelog, ansible-doc)", make("certify"),
               last_int(r"(\d+) certification checks passed", "checks")),
