@@ -92,13 +92,21 @@ class Webhook(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(name="webhook")
 def webhook_fixture():
+    """Starts a webhook on loopback when called (after any ansible-runner job: its pty fork wants no other thread) and
+    returns its URL."""
     Webhook.received = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), Webhook)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d/hook" % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    servers = []
+
+    def start():
+        server = http.server.HTTPServer(("127.0.0.1", 0), Webhook)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return "http://127.0.0.1:%d/hook" % server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
 
 
 def test_the_notification_posts_the_fleet_summary_of_the_stop(sim, webhook, monkeypatch):
@@ -110,7 +118,7 @@ def test_the_notification_posts_the_fleet_summary_of_the_stop(sim, webhook, monk
     stats = [event for event in events if event["event"] == "playbook_on_stats"]
     eks_fleet = stats[-1]["event_data"]["artifact_data"]["eks_fleet"]  # what AWX stores as the job's artifacts
     assert eks_fleet["stopped"] == 1
-    extra = {"eks_fleet": eks_fleet, "notify_webhook_url": webhook, "notify_title": "night-stop"}
+    extra = {"eks_fleet": eks_fleet, "notify_webhook_url": webhook(), "notify_title": "night-stop"}
     sim.playbook(os.path.join(AWX, "notify.yml"), "-e", json.dumps(extra))
     assert len(Webhook.received) == 1
     text = Webhook.received[0]["text"]
@@ -118,7 +126,7 @@ def test_the_notification_posts_the_fleet_summary_of_the_stop(sim, webhook, monk
 
 
 def test_the_notification_without_a_summary_fails_saying_why(sim, webhook):
-    results, completed = sim.playbook(os.path.join(AWX, "notify.yml"), "-e", "notify_webhook_url=" + webhook, check=False)
+    _results, completed = sim.playbook(os.path.join(AWX, "notify.yml"), "-e", "notify_webhook_url=" + webhook(), check=False)
     assert completed.returncode != 0
     assert "eks_fleet or notify_webhook_url is missing" in completed.stdout
     assert not Webhook.received
