@@ -63,7 +63,7 @@ def test_a_wait_prints_its_summary_always_and_each_poll_at_v(sim):
 
 
 def test_make_test_prints_stage_headers_and_a_summary(monkeypatch, capsys):
-    plan = [stages.Stage("first", ["sh", "-c", "echo '12 passed in 0.1s'"], stages.pytest_counts),
+    plan = [stages.Stage("first", ["sh", "-c", "echo '10 passed in 0.1s'; echo '2 passed, 1 skipped in 0.2s'"], stages.pytest_counts),
             stages.Stage("second", ["sh", "-c", "echo 'Running sanity test \"pep8\"'; echo 'Running sanity test \"pylint\"'"],
                          stages.sanity_counts),
             stages.Stage("third", ["sh", "-c", "exit 3"], stages.pytest_counts),
@@ -74,7 +74,7 @@ def test_make_test_prints_stage_headers_and_a_summary(monkeypatch, capsys):
     assert "==== [1/4] first" in output and "==== [2/4] second" in output and "==== [3/4] third" in output
     assert "==== [4/4]" not in output
     summary = output[output.index("==== summary"):]
-    assert re.search(r"^first +ok +12 passed +\dm\d\ds$", summary, re.M)
+    assert re.search(r"^first +ok +12 passed, 1 skipped +\dm\d\ds$", summary, re.M)
     assert re.search(r"^second +ok +2 sanity tests", summary, re.M)
     assert re.search(r"^third +FAILED \(rc 3\)", summary, re.M)
     assert re.search(r"^fourth +not run$", summary, re.M)
