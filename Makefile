@@ -17,7 +17,7 @@ DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e eks_snapshot_path=$(CACHE)/demo/capacity_snapshots.json -e wait=true -e wait_sleep=0.5
 
-.PHONY: setup demo test sanity units typecheck integration e2e eksctl lint build ee bench clean
+.PHONY: setup demo test test-quick matrix sanity units typecheck integration e2e eksctl lint build certify ee bench shell clean
 
 setup: $(BIN)/.installed $(LINK)
 
@@ -44,22 +44,32 @@ demo: setup
 	@echo "== 5/5 demo after the start: the sizes of step 1"
 	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
 
-test: sanity units typecheck integration e2e lint build ee
+# The whole suite, stage by stage with a summary at the end: sanity, units and integration on every ansible-core release of
+# the support matrix (tests/utils/matrix.py, the releases meta/runtime.yml claims), then mypy, the real-eksctl tier,
+# ansible-lint, the build, the certification checks and the EE context. test-quick: the first release only, no e2e.
+test: setup
+	@$(BIN)/python tests/utils/stages.py full
+
+test-quick: setup
+	@$(BIN)/python tests/utils/stages.py quick
+
+# The releases of the support matrix; sanity, units and integration take CORE=<series> (default: the one in .venv).
+CORE ?= default
+matrix: setup
+	@$(BIN)/python tests/utils/matrix.py list
 
 sanity: setup
-	cd "$$($(BIN)/python tests/utils/prepare_ansible_test.py . $(ANSIBLE_TEST_ROOT) | tail -n 1)" && \
-		ansible-test sanity --venv --python 3.11 --color no
+	@$(BIN)/python tests/utils/matrix.py run $(CORE) sanity
 
 units: setup
-	cd "$$($(BIN)/python tests/utils/prepare_ansible_test.py . $(ANSIBLE_TEST_ROOT) | tail -n 1)" && \
-		ansible-test units --venv --python 3.11 --color no
+	@$(BIN)/python tests/utils/matrix.py run $(CORE) units
 
 # Strict typing of everything under plugins/ (run from the collections root so the package names resolve).
 typecheck: setup
 	cd $(COLLECTIONS) && mypy --config-file $(CURDIR)/.mypy.ini -p ansible_collections.eks_tools.eksctl.plugins
 
 integration: setup
-	$(BIN)/python -m pytest -p no:cacheprovider tests/integration -q
+	@$(BIN)/python tests/utils/matrix.py run $(CORE) integration
 
 # The end-to-end tier: the collection against the real eksctl (the pinned releases, built once per machine
 # from eksctl's Go module, or EKSCTL=/path/to/eksctl) on an emulated AWS. Without Go it is skipped with the
@@ -83,25 +93,44 @@ lint: setup
 
 # Build the collection, check that test tooling stays out of it, install it and read every plugin's docs from the installed copy.
 BUILT := $(CACHE)/build/installed
+PLUGIN_DOCS := module:eks_nodegroup_scale module:eks_cluster_info module:print_lines inventory:eks_clusters filter:capacity_rows \
+	filter:fleet_summary filter:preflight_rows filter:misspelled_vars role:cluster_power
 build: setup
-	rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
+	@rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	ansible-galaxy collection build --output-path $(CACHE)/build .
-	! tar -tzf $(CACHE)/build/eks_tools-eksctl-*.tar.gz | grep -E '^(tests/(simulator|integration|benchmark)|\.cache|\.venv|\.ci)/'
+	! tar -tzf $(CACHE)/build/eks_tools-eksctl-*.tar.gz | grep -E '^(tests/(simulator|integration|benchmark|utils)|\.cache|\.venv|\.ci)/'
 	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-galaxy collection install --force -p $(BUILT) $(CACHE)/build/eks_tools-eksctl-*.tar.gz
-	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t module eks_tools.eksctl.eks_nodegroup_scale | grep -q '$(BUILT)'
-	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t module eks_tools.eksctl.eks_cluster_info | grep -q '$(BUILT)'
-	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t inventory eks_tools.eksctl.eks_clusters | grep -q '$(BUILT)'
-	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t filter eks_tools.eksctl.capacity_rows | grep -q '$(BUILT)'
-	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t role eks_tools.eksctl.cluster_power | grep -q '$(BUILT)'
-	@echo "collection built, installed and documented: $$(ls $(CACHE)/build/*.tar.gz)"
+	@for plugin in $(PLUGIN_DOCS); do \
+		ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t $${plugin%%:*} eks_tools.eksctl.$${plugin#*:} | grep -q '$(BUILT)' \
+			|| { echo "ansible-doc cannot read $$plugin from the installed collection" >&2; exit 1; }; \
+	done
+	@echo "collection built, installed and documented $(words $(PLUGIN_DOCS)) plugins: $$(ls $(CACHE)/build/*.tar.gz)"
+
+# The checks Galaxy and Automation Hub run on the built artifact (galaxy-importer), the docs linter of the Ansible
+# documentation site (antsibull-docs), the changelog linter, and ansible-doc's rendering of every plugin; the tools live
+# in their own virtualenv (tests/requirements-certify.txt) on the newest ansible-core of the matrix.
+CERTIFY_VENV := $(CACHE)/certify-venv
+$(CERTIFY_VENV)/.installed: tests/requirements-certify.txt
+	rm -rf $(CERTIFY_VENV)
+	"$$($(BIN)/python tests/utils/matrix.py python 3.13)" -m venv $(CERTIFY_VENV)
+	$(CERTIFY_VENV)/bin/python -m pip install --disable-pip-version-check -q -r tests/requirements-certify.txt
+	touch $@
+
+certify: build $(CERTIFY_VENV)/.installed
+	$(CERTIFY_VENV)/bin/python tests/utils/certify.py $(CACHE)/build/eks_tools-eksctl-*.tar.gz $(BUILT)
 
 ee: setup
 	rm -rf $(CACHE)/ee-context
 	ansible-builder create -f examples/execution-environment/execution-environment.yml -c $(CACHE)/ee-context
+	@echo "1 build context written to $(CACHE)/ee-context"
 
 bench: setup
 	$(BIN)/python tests/benchmark/bench.py
 	$(BIN)/python tests/benchmark/eksctl_costs.py
+
+# A shell to try the collection by hand (README, "Try it by hand"): the environment of tests/env.sh.
+shell: setup
+	@EKS_TOOLS_ROOT="$(CURDIR)" . tests/env.sh && echo "eks_tools.eksctl: ansible $$(ansible --version | head -n 1 | cut -d' ' -f3-), eksctl simulator on PATH, state in $$EKSCTL_SIM_STATE; exit to leave" && exec "$${SHELL:-/bin/bash}" -i
 
 clean:
 	rm -rf $(VENV) $(CACHE) tests/output

@@ -4,6 +4,40 @@
 
 from __future__ import annotations
 
+DOCUMENTATION = r"""
+name: capacity_rows
+short_description: Report lines of a cluster's nodegroups and sizes
+version_added: 1.0.0
+description:
+  - Turns one cluster returned by M(eks_tools.eksctl.eks_cluster_info) into one formatted line per nodegroup
+    (cluster, region, phase, nodegroup, type, status, desired, min, max), for readable reports.
+  - A cluster without nodegroups gives one line with C(-) in the nodegroup columns.
+options:
+  _input:
+    description: A cluster as returned in RV(eks_tools.eksctl.eks_cluster_info#module:clusters).
+    type: dict
+    required: true
+  row_format:
+    description: A C(%)-format with nine fields.
+    type: str
+    default: "%-12s %-12s %-8s %-10s %-9s %-15s %7s %4s %4s"
+author:
+  - eks_tools.eksctl contributors (@eks-tools)
+"""
+
+EXAMPLES = r"""
+- name: Print a table of one cluster's nodegroups
+  ansible.builtin.debug:
+    msg: "{{ info.clusters | map('eks_tools.eksctl.capacity_rows') | flatten }}"
+"""
+
+RETURN = r"""
+_value:
+  description: One line per nodegroup.
+  type: list
+  elements: str
+"""
+
 import typing as t
 
 from ansible.errors import AnsibleFilterError

@@ -4,6 +4,45 @@
 
 from __future__ import annotations
 
+DOCUMENTATION = r"""
+name: preflight_rows
+short_description: Report lines of the preflight of a stop or start
+version_added: 1.0.0
+description:
+  - Turns the RV(eks_tools.eksctl.eks_nodegroup_scale#module:preflight) list of a check-mode stop or start into report lines
+    (cluster, check, subject, problem), each followed by a line with its fix.
+  - An empty list gives one line that says nothing was found.
+options:
+  _input:
+    description: The RV(eks_tools.eksctl.eks_nodegroup_scale#module:preflight) list.
+    type: list
+    elements: dict
+    required: true
+  cluster:
+    description: The cluster name for the first column.
+    type: str
+    required: true
+  row_format:
+    description: A C(%)-format with four fields.
+    type: str
+    default: "%-12s %-18s %-30s %s"
+author:
+  - eks_tools.eksctl contributors (@eks-tools)
+"""
+
+EXAMPLES = r"""
+- name: Print the preflight of a stop as a table
+  ansible.builtin.debug:
+    msg: "{{ check_stop.preflight | eks_tools.eksctl.preflight_rows('demo') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: Two lines per check (the problem, then its fix), or one line when there is none.
+  type: list
+  elements: str
+"""
+
 import typing as t
 
 from ansible.errors import AnsibleFilterError

@@ -88,7 +88,7 @@ notes:
 seealso:
   - module: eks_tools.eksctl.eks_cluster_info
 author:
-  - eks_tools.eksctl contributors (!UNKNOWN)
+  - eks_tools.eksctl contributors (@eks-tools)
 """
 
 EXAMPLES = r"""
@@ -107,6 +107,7 @@ keyed_groups:
 #   ansible-playbook -i clusters.eks_clusters.yml eks_tools.eksctl.stop -f 20
 """
 
+import difflib
 import fnmatch
 import functools
 import re
@@ -119,10 +120,10 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, resolve_binary
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError, EksctlNotFound
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._concurrency import run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._reader import ClusterReader
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import SubprocessRunner
+from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._subprocess import SubprocessRunner
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_name, validate_region
 
 
@@ -137,13 +138,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return super().verify_file(path) and path.endswith(("eks_clusters.yml", "eks_clusters.yaml"))
 
     def _client(self, region: str | None) -> EksctlClient:
-        def on_path() -> str:
-            found = shutil.which("eksctl")
-            if not found:
-                raise EksctlNotFound("eksctl was not found on PATH; install it or set eksctl_path")
-            return found
-
-        return EksctlClient(SubprocessRunner(), resolve_binary(self.get_option("eksctl_path"), on_path), region=region,
+        return EksctlClient(SubprocessRunner(), resolve_binary(self.get_option("eksctl_path"), lambda: shutil.which("eksctl")), region=region,
                             profile=self.get_option("profile"), command_timeout=self.get_option("command_timeout"),
                             # Known to the client, so it redacts them from every message; AWX's AWS_SECURITY_TOKEN reaches eksctl
                             # as AWS_SESSION_TOKEN.
@@ -238,9 +233,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
 
+    def _refuse_unknown_keys(self, path: str, loader: t.Any) -> None:
+        """A misspelled key (``region:`` for ``regions:``) would otherwise be ignored and the inventory read with defaults."""
+        data = loader.load_from_file(path)
+        known = set(self._options)
+        unknown = sorted(key for key in (data if isinstance(data, dict) else {}) if key not in known)
+        if unknown:
+            hints = []
+            for key in unknown:
+                close = difflib.get_close_matches(str(key), sorted(known), n=1)
+                hints.append("%s (did you mean %s?)" % (key, close[0]) if close else str(key))
+            raise AnsibleParserError("eks_clusters inventory %s: unknown key(s) %s; see ansible-doc -t inventory eks_tools.eksctl.eks_clusters"
+                                     % (path, ", ".join(hints)))
+
     def parse(self, inventory: t.Any, loader: t.Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
+        self._refuse_unknown_keys(path, loader)
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache

@@ -123,10 +123,17 @@ def format_flag(flag: str, value: t.Any) -> list[str]:
 SCALE_FLAGS = {"desired_size": "nodes", "min_size": "nodes-min", "max_size": "nodes-max"}
 
 
-def resolve_binary(path: str | None, find_on_path: t.Callable[[], str]) -> str:
-    """The eksctl to run: an explicit path (checked here) or the one on PATH."""
+# The one message for a missing eksctl, from the modules and from the inventory plugin alike.
+EKSCTL_NOT_FOUND = "eksctl was not found on PATH; install it (https://eksctl.io/installation/) or set eksctl_path to the eksctl executable"
+
+
+def resolve_binary(path: str | None, find_on_path: t.Callable[[], str | None]) -> str:
+    """The eksctl to run: an explicit path (checked here) or the one on PATH (``find_on_path`` returns None when there is none)."""
     if path is None:
-        return find_on_path()
+        found = find_on_path()
+        if not found:
+            raise errors.EksctlNotFound(EKSCTL_NOT_FOUND)
+        return found
     if os.path.isdir(path):
         raise errors.InvalidRequest("eksctl_path=%s is a directory, not the eksctl executable" % path)
     if not os.path.isfile(path):

@@ -27,6 +27,7 @@ ACTION_UNCHANGED = "unchanged"
 ACTION_STOPPED = "stopped"
 ACTION_RESTORED = "restored"
 ACTION_FALLBACK = "started_with_fallback"
+ACTION_KEPT_STOPPED = "kept_stopped"  # stopped, nothing recorded, and start_unrecorded=false
 ACTION_FAILED = "failed"
 ACTION_NOT_ATTEMPTED = "not_attempted"
 
@@ -123,6 +124,7 @@ class ScaleRequest(t.NamedTuple):
     wait_timeout: float = 1200
     wait_sleep: float = 10
     diff: bool = False
+    start_unrecorded: bool = True
 
 
 class InfoRequest(t.NamedTuple):

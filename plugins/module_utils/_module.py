@@ -62,7 +62,8 @@ def build_client(module: AnsibleModule) -> EksctlClient:
     """Check the shared options, then find eksctl once. Raises InvalidRequest before any eksctl call."""
     params = module.params
     validate_connection(params)
-    binary = resolve_binary(params["eksctl_path"], lambda: module.get_bin_path("eksctl", required=True))
+    # Not required here: a missing eksctl fails through resolve_binary with the message the inventory plugin gives too.
+    binary = resolve_binary(params["eksctl_path"], lambda: module.get_bin_path("eksctl", required=False))
     return EksctlClient(
         ModuleRunner(module),
         binary,

@@ -18,6 +18,7 @@ import typing as t
 from ._errors import InvalidRequest
 from ._model import (
     ACTION_FALLBACK,
+    ACTION_KEPT_STOPPED,
     ACTION_RESTORED,
     ACTION_SCALED,
     ACTION_STOPPED,
@@ -128,8 +129,10 @@ def plan_stop(nodegroups: list[dict[str, t.Any]], recorded: Recording) -> tuple[
     return steps, snapshot, warnings
 
 
-def plan_start(nodegroups: list[dict[str, t.Any]], recorded: Recording) -> tuple[list[Step], list[str]]:
-    """Stopped nodegroups go back to their recorded capacity, or to desired max(min, 1) without one."""
+def plan_start(nodegroups: list[dict[str, t.Any]], recorded: Recording, *, cluster: str,
+               start_unrecorded: bool = True) -> tuple[list[Step], list[str]]:
+    """Stopped nodegroups go back to their recorded capacity; without one, to desired max(min, 1), or, with
+    ``start_unrecorded`` false, they stay stopped (a cluster that was stopped before the stop that recorded the others)."""
     steps = []
     warnings = []
     for nodegroup in nodegroups:
@@ -138,18 +141,22 @@ def plan_start(nodegroups: list[dict[str, t.Any]], recorded: Recording) -> tuple
         target = recorded.get(name)
         if target == before or before.desired_size > 0:
             if target is not None and target != before:
-                warnings.append("nodegroup %r is already running with desired/min/max %d/%d/%d, not the recorded %d/%d/%d; it was left as it is"
-                                % ((name,) + tuple(before) + tuple(target)))
+                warnings.append("nodegroup %r of cluster %r is already running with desired/min/max %d/%d/%d, not the recorded %d/%d/%d; "
+                                "it was left as it is" % (name, cluster, before.desired_size, before.min_size, before.max_size,
+                                                          target.desired_size, target.min_size, target.max_size))
             steps.append(Step(name, nodegroup["type"], before, before, ACTION_UNCHANGED, {}))
         elif target is not None:
             steps.append(Step(name, nodegroup["type"], before, target, ACTION_RESTORED, target.as_dict()))
+        elif not start_unrecorded:
+            warnings.append("no recorded capacity for nodegroup %r of cluster %r; it was kept stopped (start_unrecorded=false)" % (name, cluster))
+            steps.append(Step(name, nodegroup["type"], before, before, ACTION_KEPT_STOPPED, {}))
         else:
             desired = max(before.min_size, 1)
             if desired > before.max_size:
-                raise InvalidRequest("nodegroup %r is stopped with max_size %d and no recorded capacity; give its sizes in restore_capacity"
-                                     % (name, before.max_size))
-            warnings.append("no recorded capacity for nodegroup %r; started it with desired_size %d (max(min_size, 1)), min_size %d, max_size %d"
-                            % (name, desired, before.min_size, before.max_size))
+                raise InvalidRequest("nodegroup %r of cluster %r is stopped with max_size %d and no recorded capacity; give its sizes in "
+                                     "restore_capacity" % (name, cluster, before.max_size))
+            warnings.append("no recorded capacity for nodegroup %r of cluster %r; started it with desired_size %d (max(min_size, 1)), "
+                            "min_size %d, max_size %d" % (name, cluster, desired, before.min_size, before.max_size))
             steps.append(Step(name, nodegroup["type"], before, before._replace(desired_size=desired), ACTION_FALLBACK,
                               {"desired_size": desired}))
     return steps, warnings

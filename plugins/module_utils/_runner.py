@@ -10,7 +10,7 @@
 A runner takes an argv list (never a shell string), the variables to add to the child's
 environment and a timeout, and returns ``(rc, stdout, stderr)``. Modules use ``ModuleRunner``
 (backed by ``AnsibleModule.run_command``); the inventory plugin, which has no module, uses
-``SubprocessRunner``; unit tests pass a fake.
+``SubprocessRunner`` (``plugins/plugin_utils/_subprocess.py``, controller side); unit tests pass a fake.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Runner(t.Protocol):
         """Run argv with env added to the current environment; raise CommandTimeout past timeout seconds."""
 
 
-def _timeout_error(argv: list[str], timeout: float) -> CommandTimeout:
+def timeout_error(argv: list[str], timeout: float) -> CommandTimeout:
     return CommandTimeout("eksctl did not finish within command_timeout=%gs and was killed: %s" % (timeout, " ".join(argv)),
                           cmd=list(argv), timeout=timeout)
 
@@ -113,29 +113,7 @@ class ModuleRunner:
             for timer in timers:
                 timer.cancel()
         if expired.is_set():
-            raise _timeout_error(argv, timeout)
+            raise timeout_error(argv, timeout)
         if rc == 127 and stderr.startswith(EXEC_FAILED):
             raise EksctlNotFound(stderr.strip(), cmd=list(argv))
         return CommandResult(rc, stdout, stderr)
-
-
-class SubprocessRunner:
-    """Runs eksctl with ``subprocess`` for controller-side plugins, which have no AnsibleModule."""
-
-    def run(self, argv: list[str], env: dict[str, str], timeout: float) -> CommandResult:
-        child_env = dict(os.environ)
-        child_env.update(C_LOCALE)
-        child_env.update(env)
-        try:
-            process = subprocess.Popen(argv, env=child_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True, encoding="utf-8", errors="replace", start_new_session=True)
-        except OSError as exc:
-            raise EksctlNotFound("cannot execute eksctl at %s: %s" % (argv[0], exc.strerror or exc), cmd=list(argv)) from None
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # The whole group: a wrapper that does not exec would otherwise leave eksctl running.
-            kill_process_group(process)
-            process.communicate()
-            raise _timeout_error(argv, timeout) from None
-        return CommandResult(process.returncode, stdout, stderr)

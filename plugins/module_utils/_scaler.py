@@ -44,6 +44,7 @@ from ._preflight import KUBERNETES_ACCESS_FIX, preflight
 from ._preflight import entry as preflight_entry
 from ._reader import ClusterReader, Nodegroups
 from ._status import still_running
+from ._summary import summary_lines, wait_line, wait_summary
 from ._snapshots import SnapshotError, SnapshotStore, capacities_to_dict, facts_with, merge_recordings, recording_from_facts, snapshot_key, without
 
 
@@ -74,9 +75,11 @@ class NodegroupScaler:
         self.sleep = sleep
         # The wall clock of the savings ledger (the time of a stop, the time of a start); ``clock`` only measures waits.
         self.now = now
+        self.wait_log: list[str] = []  # one line per poll of the last wait
 
     def apply(self, request: ScaleRequest) -> dict[str, t.Any]:
         """Bring the request's nodegroups to its state; the module's result."""
+        self.wait_log = []
         deadline = self.clock() + request.wait_timeout
         store = SnapshotStore(request.snapshot_path) if request.snapshot_path else None
         try:
@@ -188,7 +191,7 @@ class NodegroupScaler:
             warnings.append("recorded nodegroup(s) %s no longer exist in cluster %r; %s"
                             % (", ".join(gone), request.cluster,
                                "the others are started" if request.names else "their recording is dropped and the others are started"))
-        steps, start_warnings = plan_start(selected, recorded)
+        steps, start_warnings = plan_start(selected, recorded, cluster=request.cluster, start_unrecorded=request.start_unrecorded)
         return steps, recorded, warnings + start_warnings, ledger
 
     # ------------------------------------------------------------------ the result
@@ -205,9 +208,14 @@ class NodegroupScaler:
             "state": request.state,
             "changed": any(outcome.changed for outcome in outcomes),
             "nodegroups": [outcome.as_dict() for outcome in outcomes],
+            "summary_lines": summary_lines(request.cluster, plan.region, request.state, [outcome.as_dict() for outcome in outcomes],
+                                           check_mode=self.check_mode),
             "commands": [self.client.scale_argv(request.cluster, step.name, step.send) for step in plan.steps
                          if step.changed and step.name in attempted],
         }
+        if self.wait_log:
+            result["wait_log"] = list(self.wait_log)
+            result["summary_lines"].append(self.wait_log[-1])
         if request.diff:
             changed = [step for step in plan.steps if step.changed]
             result["diff"] = {
@@ -306,13 +314,16 @@ class NodegroupScaler:
         is ready at its new sizes. Every read also verifies the writes (see ``_verified``)."""
         # The read back without wait is the request's own read; the polls read only what was written.
         names = [step.name for step in steps] if request.wait else request.names
+        started = self.clock()
         while True:
             current = {ng["name"]: ng for ng in self.reader.nodegroups(request.cluster, names)}
             outcomes = self._verified(request.cluster, steps, current, outcomes, report)
             if not request.wait:
                 return outcomes
             pending = self._pending(request.cluster, steps, current, outcomes, report)
+            self.wait_log.append(wait_line(len(self.wait_log) + 1, self.clock() - started, pending))
             if not pending:
+                self.wait_log.append(wait_summary(len(self.wait_log), self.clock() - started))
                 return outcomes
             try:
                 self._sleep_before(request, deadline, "nodegroups of cluster %r to settle; still pending: %s" % (request.cluster, ", ".join(pending)))

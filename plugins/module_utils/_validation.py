@@ -257,4 +257,5 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
         wait_timeout=params["wait_timeout"],
         wait_sleep=params["wait_sleep"],
         diff=diff,
+        start_unrecorded=params["start_unrecorded"],
     )

@@ -59,7 +59,7 @@ seealso:
     description: The eksctl command this module runs.
     link: https://eksctl.io/usage/creating-and-managing-clusters/
 author:
-  - eks_tools.eksctl contributors (!UNKNOWN)
+  - eks_tools.eksctl contributors (@eks-tools)
 """
 
 EXAMPLES = r"""

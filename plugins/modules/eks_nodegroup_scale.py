@@ -115,6 +115,14 @@ options:
       - A dictionary of C(<region>/<cluster>) to a dictionary like O(restore_capacity). The module picks the cluster's own key, merges
         it with the file per nodegroup, and returns the updated whole in RV(eks_capacity_snapshots), other clusters untouched.
     type: dict
+  start_unrecorded:
+    description:
+      - With O(state=started), what happens to a stopped nodegroup that has no recorded sizes anywhere.
+      - V(true) starts it with C(desired_size) V(max(min_size, 1)) and a warning that names it and its cluster.
+      - V(false) keeps it stopped, with a warning, and reports it as C(kept_stopped) in RV(nodegroups); a fleet start uses this, so a
+        cluster that was already stopped before the night's stop (nothing recorded for it) is not powered up.
+    type: bool
+    default: true
   snapshot_path:
     description:
       - File that keeps the recorded sizes of every stopped cluster, keyed by region and cluster.
@@ -138,8 +146,6 @@ options:
         RV(savings.unpriced) and left out of the estimated total, which is then marked partial; a price is never guessed. A nodegroup of
         several instance types is priced only when all of them have the same price. An empty dictionary is the same as none.
     type: dict
-requirements:
-  - eksctl on the host that runs the module.
 notes:
   - The ledger's figures are as exact as the clocks of the hosts that ran the stop and the start; a stop time later than the start
     (clocks that disagree) makes that nodegroup's ledger unknown rather than negative.
@@ -156,7 +162,7 @@ seealso:
     description: The eksctl command this module runs.
     link: https://eksctl.io/usage/nodegroup-managed/
 author:
-  - eks_tools.eksctl contributors (!UNKNOWN)
+  - eks_tools.eksctl contributors (@eks-tools)
 """
 
 EXAMPLES = r"""
@@ -282,7 +288,7 @@ nodegroups:
       sample: true
     action:
       description:
-        - V(scaled), V(unchanged), V(stopped), V(restored) or V(started_with_fallback).
+        - V(scaled), V(unchanged), V(stopped), V(restored), V(started_with_fallback), or V(kept_stopped) (stopped, nothing recorded, O(start_unrecorded=false)).
         - When the task fails part way, V(failed) for a nodegroup whose scale failed (or that read back at its old sizes after eksctl
           reported success) and V(not_attempted) for one that was not tried.
       type: str
@@ -293,6 +299,24 @@ nodegroups:
       type: str
       returned: when RV(nodegroups[].action=failed)
       sample: 'Failed to scale nodegroup ''ng-1'' of cluster ''demo'': ...'
+summary_lines:
+  description:
+    - What the task did, for a person to read. One line for the cluster (nodegroups changed, desired nodes before and after),
+      then one per nodegroup with desired/min/max before and after and its action; with O(wait=true), last, how long the wait
+      took. The role C(eks_tools.eksctl.cluster_power) prints them.
+    - In check mode, what the task would do.
+  type: list
+  elements: str
+  returned: always
+  sample: ["cluster demo (eu-north-1) stopped: 2 of 2 nodegroup(s) changed, desired nodes 5 -> 0",
+           "  ng-1       desired/min/max 3/2/5 -> 0/0/5  stopped", "  ng-2       desired/min/max 2/1/3 -> 0/0/3  stopped"]
+wait_log:
+  description: With O(wait=true), one line per poll of the wait (what was still pending), and the wait's summary last.
+  type: list
+  elements: str
+  returned: when O(wait=true) and something was written
+  sample: ["wait poll 1 after 10s: pending ng-1 (UPDATING, 0/0/5)", "wait poll 2 after 20s: every changed nodegroup is ready at its new sizes",
+           "waited 20s, 2 poll(s): every changed nodegroup is ready at its new sizes"]
 commands:
   description: The argv of every scale that ran (in check mode, that would run). Credentials are never part of it.
   returned: always
@@ -480,6 +504,7 @@ def main() -> None:
             snapshot_path={"type": "path", "default": DEFAULT_SNAPSHOT_PATH},
             snapshot_max_age={"type": "float", "default": 72},
             hourly_prices={"type": "dict"},
+            start_unrecorded={"type": "bool", "default": True},
         ),
         supports_check_mode=True,
     )

@@ -91,16 +91,16 @@ def task_outcomes(events):
 def test_night_stop_and_morning_start_share_only_the_fact_cache(sim, clean_env):
     night, events, night_facts = job(sim, "night", "night.yml")
     assert night.status == "successful", night.stdout.read()
-    assert task_outcomes(events)["Stop the nodegroups of demo"] == "changed"
+    assert task_outcomes(events)["Stop the nodegroups"] == "changed"
     assert sim.sizes("demo") == {"ng-self": (0, 0, 4), "ng-1": (0, 0, 5), "ng-2": (0, 0, 3)}
     assert os.listdir(night_facts)
 
     morning, events, _facts = job(sim, "morning", "morning.yml", facts_from=night_facts)
     assert morning.status == "successful", morning.stdout.read()
     outcomes = task_outcomes(events)
-    assert outcomes["Start with their recorded sizes the nodegroups of demo"] == "changed"
+    assert outcomes["Start the nodegroups with their recorded sizes"] == "changed"
     assert sim.sizes("demo") == SEED_DEMO
-    start = [e for e in events if e["event"] == "runner_on_ok" and e["event_data"]["task"].startswith("Start with")][0]
+    start = [e for e in events if e["event"] == "runner_on_ok" and e["event_data"]["task"].startswith("Start the nodegroups")][0]
     assert start["event_data"]["res"].get("warnings") in (None, [])
     assert [ng["action"] for ng in start["event_data"]["res"]["nodegroups"]] == ["restored", "restored", "restored"]
     # The stop times came through the fact cache too: the start reports what the night saved, and AWX's artifacts carry the total.
@@ -120,10 +120,10 @@ def test_check_mode_job_with_diff_reports_changed_and_writes_nothing(sim, clean_
     runner, events, _facts = job(sim, "check", "night.yml", cmdline="--check --diff")
     assert runner.status == "successful", runner.stdout.read()
     outcomes = task_outcomes(events)
-    assert outcomes["Stop the nodegroups of demo"] == "changed"
+    assert outcomes["Stop the nodegroups"] == "changed"
     assert outcomes["Keep the recorded capacity in the cacheable cluster_power_capacity_snapshots fact"] == "skipped"
     diffs = [e["event_data"]["res"].get("diff") for e in events
-             if e["event"] == "runner_on_ok" and e["event_data"]["task"] == "Stop the nodegroups of demo"]
+             if e["event"] == "runner_on_ok" and e["event_data"]["task"] == "Stop the nodegroups"]
     assert diffs and diffs[0]["after"]["nodegroups"]["ng-1"] == {"desired_size": 0, "min_size": 0, "max_size": 5}
     assert sim.sizes("demo") == SEED_DEMO
     assert [c for c in sim.calls() if c["argv"][0] == "scale"] == []

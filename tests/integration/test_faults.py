@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 
 import pytest
@@ -101,8 +102,23 @@ def test_eksctl_missing_or_not_executable(sim):
     path = os.pathsep.join(entry for entry in sim.env["PATH"].split(os.pathsep) if "simulator" not in entry)
     result, completed = sim.module("eks_nodegroup_scale", STOP, env=dict(AWX_CREDENTIALS, PATH=path))
     assert completed.returncode != 0
-    assert 'Failed to find required executable "eksctl"' in result["msg"] and "\n" not in result["msg"]
+    assert result["msg"] == EKSCTL_NOT_FOUND
     assert sim.calls() == []
+
+
+EKSCTL_NOT_FOUND = "eksctl was not found on PATH; install it (https://eksctl.io/installation/) or set eksctl_path to the eksctl executable"
+
+
+def test_a_missing_eksctl_gets_the_same_message_from_the_modules_and_the_inventory(sim):
+    path = os.pathsep.join(entry for entry in sim.env["PATH"].split(os.pathsep) if "simulator" not in entry)
+    for module, args in (("eks_cluster_info", "region=eu-north-1"), ("eks_nodegroup_scale", STOP)):
+        result, completed = sim.module(module, args, env={"PATH": path})
+        assert completed.returncode != 0 and result["msg"] == EKSCTL_NOT_FOUND, (module, result)
+    inventory = sim.inventory_file("plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1]\n")
+    completed = sim.run([os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", inventory, "--list"],
+                        env={"PATH": path, "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+    assert completed.returncode != 0
+    assert EKSCTL_NOT_FOUND in " ".join(completed.stderr.split()), completed.stderr
 
 
 def test_sts_failure_is_one_actionable_line(sim):

@@ -26,7 +26,16 @@ def test_counts_and_nodes():
         "d.us-east-1": {},
     }, "stopped")
     assert summary == {"state": "stopped", "clusters": 4, "stopped": 1, "unchanged": 1, "failed": 2, "nodes_before": 10, "nodes_after": 4,
-                       "failed_clusters": {"c.us-east-1": "Failed to scale nodegroup(s) x", "d.us-east-1": "no result"}}
+                       "failed_clusters": {"c.us-east-1": "Failed to scale nodegroup(s) x", "d.us-east-1": "no result"}, "kept_stopped": {}}
+
+
+def test_a_start_names_per_cluster_the_nodegroups_it_kept_stopped():
+    kept = {"changed": False, "nodegroups": [{"name": "ng-a", "action": "kept_stopped", "before": {"desired_size": 0}, "after": {"desired_size": 0}},
+                                             {"name": "ng-b", "action": "kept_stopped", "before": {"desired_size": 0}, "after": {"desired_size": 0}}]}
+    started = {"changed": True, "nodegroups": [{"name": "ng-1", "action": "restored", "before": {"desired_size": 0}, "after": {"desired_size": 3}}]}
+    summary = fleet_summary({"staging.us-east-1": kept, "demo.eu-north-1": started}, "started")
+    assert summary["kept_stopped"] == {"staging.us-east-1": ["ng-a", "ng-b"]}
+    assert (summary["started"], summary["unchanged"], summary["nodes_after"]) == (1, 1, 3)
 
 
 @pytest.mark.parametrize("results, state", [([], "stopped"), ({}, "present")])

@@ -61,7 +61,7 @@ def test_plan_stop_records_a_zero_pool_beside_running_ones_so_start_keeps_it_at_
     _steps, snapshot, warnings = planning.plan_stop([ng("web", 2, 1, 3), ng("gpu", 0, 0, 4)], {})
     assert snapshot == {"web": Capacity(2, 1, 3), "gpu": Capacity(0, 0, 4)}
     assert len(warnings) == 1 and "'gpu' was already stopped" in warnings[0]
-    steps, warnings = planning.plan_start([ng("web", 0, 0, 3), ng("gpu", 0, 0, 4)], snapshot)
+    steps, warnings = planning.plan_start([ng("web", 0, 0, 3), ng("gpu", 0, 0, 4)], snapshot, cluster="demo")
     assert [(s.name, s.action) for s in steps] == [("web", "restored"), ("gpu", "unchanged")]
     assert warnings == []
 
@@ -78,7 +78,8 @@ def test_plan_stop_second_stop_keeps_first_recording():
 
 
 def test_plan_start_restores_exact_capacity_in_one_write():
-    steps, warnings = planning.plan_start([ng("a", 0, 0, 5), ng("b", 2, 1, 4)], {"a": Capacity(3, 2, 5), "b": Capacity(2, 1, 4)})
+    recorded = {"a": Capacity(3, 2, 5), "b": Capacity(2, 1, 4)}
+    steps, warnings = planning.plan_start([ng("a", 0, 0, 5), ng("b", 2, 1, 4)], recorded, cluster="demo")
     assert [(s.name, s.action, tuple(s.after), s.send) for s in steps] == [
         ("a", "restored", (3, 2, 5), {"desired_size": 3, "min_size": 2, "max_size": 5}),
         ("b", "unchanged", (2, 1, 4), {}),
@@ -86,21 +87,34 @@ def test_plan_start_restores_exact_capacity_in_one_write():
     assert warnings == []
 
 
-def test_plan_start_fallback_warns():
-    steps, warnings = planning.plan_start([ng("a", 0, 0, 5)], {})
+def test_plan_start_fallback_warns_naming_the_cluster():
+    steps, warnings = planning.plan_start([ng("a", 0, 0, 5)], {}, cluster="demo")
     assert (steps[0].action, tuple(steps[0].after), steps[0].send) == ("started_with_fallback", (1, 0, 5), {"desired_size": 1})
-    assert len(warnings) == 1 and "max(min_size, 1)" in warnings[0]
+    assert len(warnings) == 1 and "max(min_size, 1)" in warnings[0] and "of cluster 'demo'" in warnings[0]
+
+
+@pytest.mark.parametrize("recorded, expected", [
+    ({}, [("a", "kept_stopped", (0, 0, 5), {}), ("b", "kept_stopped", (0, 1, 4), {})]),
+    ({"a": Capacity(3, 2, 5)}, [("a", "restored", (3, 2, 5), {"desired_size": 3, "min_size": 2, "max_size": 5}),
+                                ("b", "kept_stopped", (0, 1, 4), {})]),
+])
+def test_plan_start_without_start_unrecorded_keeps_unrecorded_nodegroups_stopped(recorded, expected):
+    steps, warnings = planning.plan_start([ng("a", 0, 0, 5), ng("b", 0, 1, 4)], recorded, cluster="staging", start_unrecorded=False)
+    assert [(s.name, s.action, tuple(s.after), s.send) for s in steps] == expected
+    kept = [name for name, action, _after, _send in expected if action == "kept_stopped"]
+    assert len(warnings) == len(kept)
+    assert all("of cluster 'staging'" in warning and "kept stopped" in warning for warning in warnings)
 
 
 def test_plan_start_leaves_running_nodegroup_alone_and_says_so():
-    steps, warnings = planning.plan_start([ng("a", 4, 2, 5)], {"a": Capacity(3, 2, 5)})
+    steps, warnings = planning.plan_start([ng("a", 4, 2, 5)], {"a": Capacity(3, 2, 5)}, cluster="demo")
     assert steps[0].action == "unchanged" and not steps[0].changed
     assert "already running" in warnings[0]
 
 
 def test_plan_start_refuses_fallback_above_max():
     with pytest.raises(InvalidRequest, match="restore_capacity"):
-        planning.plan_start([ng("a", 0, 0, 0, kind="unmanaged", status="CREATE_COMPLETE")], {})
+        planning.plan_start([ng("a", 0, 0, 0, kind="unmanaged", status="CREATE_COMPLETE")], {}, cluster="demo")
 
 
 def test_select_nodegroups_lists_existing_on_unknown():

@@ -178,7 +178,7 @@ def test_hourly_prices_are_only_for_a_start():
 
     params = {"state": "stopped", "cluster": "demo", "name": None, "desired_size": None, "min_size": None, "max_size": None,
               "restore_capacity": None, "capacity_snapshots": None, "hourly_prices": {"m5.large": 0.096}, "wait_timeout": 10,
-              "wait_sleep": 1, "snapshot_path": "/nonexistent/snap.json", "wait": False, "snapshot_max_age": 72}
+              "wait_sleep": 1, "snapshot_path": "/nonexistent/snap.json", "wait": False, "snapshot_max_age": 72, "start_unrecorded": True}
     with pytest.raises(errors.InvalidRequest, match="^hourly_prices can only be used with state=started"):
         scale_request(params)
     assert scale_request(dict(params, state="started")).hourly_prices == {"m5.large": 0.096}

@@ -1,0 +1,170 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The AWX material of docs/awx.md works: the survey specs drive the stop and start playbooks, the notification playbook
+posts the fleet summary the stop handed to AWX (set_stats, read back from ansible-runner's events as AWX reads it), the
+execution environment lists every system package its build steps use, and the local-tarball EE definition puts a
+collection built from this checkout into the build context."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from test_awx_runner import job
+
+AWX = os.path.join(ROOT, "examples", "awx")
+EE = os.path.join(ROOT, "examples", "execution-environment")
+SURVEYS = {"survey-night-stop.json": "stop.yml", "survey-morning-start.json": "start.yml"}
+QUESTION_TYPES = {"text", "textarea", "password", "integer", "float", "multiplechoice", "multiselect"}
+# A command the EE's build steps run → the bindep lines that provide it.
+PROVIDERS = {"curl": {"curl-minimal [platform:rpm]", "curl [platform:dpkg]"},
+             "sha256sum": {"coreutils-single [platform:rpm]", "coreutils [platform:dpkg]"},
+             "tar": {"tar"}, "gzip": {"gzip"}}
+
+
+def load(name: str) -> dict:
+    with open(os.path.join(AWX, name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def read(*parts: str) -> str:
+    with open(os.path.join(ROOT, *parts), encoding="utf-8") as handle:
+        return handle.read()
+
+
+@pytest.mark.parametrize("survey", sorted(SURVEYS))
+def test_the_survey_spec_is_valid_and_asks_only_what_the_playbook_takes(survey):
+    spec = load(survey)
+    assert spec["name"] and spec["description"] and spec["spec"]
+    playbook = read("playbooks", SURVEYS[survey])
+    role_options = yaml.safe_load(read("roles", "cluster_power", "meta", "argument_specs.yml"))["argument_specs"]["main"]["options"]
+    for question in spec["spec"]:
+        assert set(question) >= {"question_name", "variable", "type", "required"}, question
+        assert question["type"] in QUESTION_TYPES
+        assert re.fullmatch(r"[a-z_][a-z0-9_]*", question["variable"])
+        assert question["variable"] in playbook, "%s asks %s, which %s does not use" % (survey, question["variable"], SURVEYS[survey])
+        if question["variable"].startswith("cluster_power_"):
+            assert question["variable"] in role_options
+        if question["type"] == "multiplechoice":
+            assert question["default"] in question["choices"]
+
+
+def test_the_start_survey_asks_about_unrecorded_clusters():
+    variables = [question["variable"] for question in load("survey-morning-start.json")["spec"]]
+    assert "cluster_power_start_unrecorded" in variables
+
+
+def survey_defaults(survey: str) -> dict:
+    return {question["variable"]: question["default"] for question in load(survey)["spec"]}
+
+
+def test_the_survey_defaults_run_the_night_stop_and_the_morning_start(sim):
+    inventory = sim.inventory_file("plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1, us-east-1]\nexclude: ['legacy-*']\n")
+    snapshot = ["-e", "eks_snapshot_path=" + os.path.join(sim.root, "snapshots.json")]
+    seeded = sim.sizes("demo")
+    sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "-e", json.dumps(survey_defaults("survey-night-stop.json")), *snapshot)
+    assert set(size[0] for size in sim.sizes("demo").values()) == {0}
+    sim.playbook("eks_tools.eksctl.start", "-i", inventory, "-e", json.dumps(survey_defaults("survey-morning-start.json")), *snapshot)
+    assert sim.sizes("demo") == seeded
+
+
+class Webhook(http.server.BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):  # noqa: N802  pylint: disable=invalid-name
+        length = int(self.headers.get("Content-Length", "0"))
+        Webhook.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        return
+
+
+@pytest.fixture(name="webhook")
+def webhook_fixture():
+    """Starts a webhook on loopback when called (after any ansible-runner job: its pty fork wants no other thread) and
+    returns its URL."""
+    Webhook.received = []
+    servers = []
+
+    def start():
+        server = http.server.HTTPServer(("127.0.0.1", 0), Webhook)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return "http://127.0.0.1:%d/hook" % server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_notification_posts_the_fleet_summary_of_the_stop(sim, webhook, monkeypatch):
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "EKSCTL_SIM")):
+            monkeypatch.delenv(name)
+    runner, events, _facts = job(sim, "night", "night.yml")
+    assert runner.status == "successful"
+    stats = [event for event in events if event["event"] == "playbook_on_stats"]
+    eks_fleet = stats[-1]["event_data"]["artifact_data"]["eks_fleet"]  # what AWX stores as the job's artifacts
+    assert eks_fleet["stopped"] == 1
+    extra = {"eks_fleet": eks_fleet, "notify_webhook_url": webhook(), "notify_title": "night-stop"}
+    sim.playbook(os.path.join(AWX, "notify.yml"), "-e", json.dumps(extra))
+    assert len(Webhook.received) == 1
+    text = Webhook.received[0]["text"]
+    assert text.startswith("night-stop: 1 cluster(s), 1 stopped, 0 unchanged, 0 failed; desired nodes 6 before, 0 after"), text
+
+
+def test_the_notification_without_a_summary_fails_saying_why(sim, webhook):
+    _results, completed = sim.playbook(os.path.join(AWX, "notify.yml"), "-e", "notify_webhook_url=" + webhook(), check=False)
+    assert completed.returncode != 0
+    assert "eks_fleet or notify_webhook_url is missing" in completed.stdout
+    assert not Webhook.received
+
+
+def build_steps(definition: dict) -> str:
+    return "\n".join(step for steps in definition.get("additional_build_steps", {}).values() for step in steps)
+
+
+@pytest.mark.parametrize("name", ["execution-environment.yml", "execution-environment-local.yml"])
+def test_the_ee_lists_every_system_package_its_build_steps_use(name):
+    with open(os.path.join(EE, name), encoding="utf-8") as handle:
+        definition = yaml.safe_load(handle)
+    system = set(definition["dependencies"]["system"])
+    steps = build_steps(definition)
+    used = [command for command in PROVIDERS if re.search(r"(^|[\s|&;(])%s\s" % re.escape(command), steps)]
+    assert {"curl", "sha256sum", "tar"} <= set(used)
+    for command in used:
+        assert PROVIDERS[command] <= system, "%s uses %s but lists none of %s" % (name, command, PROVIDERS[command])
+    assert "curl [platform:rpm]" not in system and "curl" not in system  # conflicts with CentOS Stream 9's curl-minimal
+
+
+def test_the_local_ee_builds_its_context_with_the_checkout_s_collection(tmp_path):
+    galaxy = yaml.safe_load(read("galaxy.yml"))
+    with open(os.path.join(EE, "execution-environment-local.yml"), encoding="utf-8") as handle:
+        definition = yaml.safe_load(handle)
+    tarball = "%s-%s-%s.tar.gz" % (galaxy["namespace"], galaxy["name"], galaxy["version"])
+    assert definition["additional_build_files"][0]["src"] == tarball
+    work = tmp_path / "ee"
+    shutil.copytree(EE, str(work), ignore=shutil.ignore_patterns("*.tar.gz"))
+    bin_dir = os.path.join(ROOT, ".venv", "bin")
+    subprocess.run([os.path.join(bin_dir, "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(work), ROOT],
+                   check=True, capture_output=True)
+    subprocess.run([os.path.join(bin_dir, "ansible-builder"), "create", "-f", "execution-environment-local.yml", "-c", "context"],
+                   cwd=str(work), check=True, capture_output=True)
+    assert (work / "context" / "_build" / "collections" / tarball).is_file()
+    containerfile = (work / "context" / "Dockerfile").read_text(encoding="utf-8")
+    copy = containerfile.index("COPY _build/collections/ /tmp/collections/")
+    assert copy < containerfile.index("ansible-galaxy collection install")
+    requirements = yaml.safe_load((work / "context" / "_build" / "requirements.yml").read_text(encoding="utf-8"))
+    assert requirements["collections"] == [{"name": "/tmp/collections/" + tarball, "type": "file"}]

@@ -1,0 +1,90 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Output a person reads at 3 a.m.: the stop and start print per nodegroup what they did (before -> after) in the normal
+output, reports print a plain table, a wait prints a summary (and each poll at -v), task names in a fleet name no cluster
+of one host, fleet warnings name their cluster; ``make test`` prints a header per stage, keeps pip quiet and ends with a
+summary."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import stages
+
+from conftest import ROOT
+
+FLEET = "plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1, us-east-1]\nexclude: ['legacy-*']\n"
+
+
+def fleet(sim, action, *extra):
+    inventory = sim.inventory_file(FLEET)
+    return sim.playbook("eks_tools.eksctl." + action, "-i", inventory, "-e", "eks_snapshot_path=" + os.path.join(sim.root, "s.json"), *extra)
+
+
+def test_a_fleet_stop_and_start_print_each_nodegroup_before_and_after(sim):
+    _results, stopped = fleet(sim, "stop")
+    assert "cluster demo (eu-north-1) stopped: 3 of 3 nodegroup(s) changed, desired nodes 6 -> 0" in stopped.stdout
+    assert re.search(r"^  ng-1 +desired/min/max 3/2/5 -> 0/0/5  stopped$", stopped.stdout, re.M)
+    assert re.search(r"^  ng-a +desired/min/max 0/0/3 -> 0/0/3  unchanged$", stopped.stdout, re.M)
+    assert "fleet 3 cluster(s): 1 stopped, 2 unchanged, 0 failed" in stopped.stdout
+    _results, started = fleet(sim, "start")
+    assert re.search(r"^  ng-1 +desired/min/max 0/0/5 -> 3/2/5  restored$", started.stdout, re.M)
+    assert re.search(r"^  ng-a +desired/min/max 0/0/3 -> 0/0/3  kept_stopped$", started.stdout, re.M)
+    for output in (stopped.stdout, started.stdout):
+        headers = re.findall(r"^TASK \[(.*)\]", output, re.M)
+        assert headers and not [header for header in headers if re.search(r"\b(demo|staging|sandbox)\b", header)], headers
+
+
+def test_fleet_warnings_name_their_cluster(sim):
+    fleet(sim, "stop")
+    _results, started = fleet(sim, "start")
+    warnings = " ".join(re.findall(r"\[WARNING\]: (.*(?:\n(?!\[|\S).*)*)", started.stdout + started.stderr))
+    assert "no recorded capacity for nodegroup 'ng-a' of cluster 'staging'" in " ".join(warnings.split())
+
+
+def test_a_report_prints_a_plain_table(sim):
+    _results, completed = sim.playbook("eks_tools.eksctl.report", "-e", "cluster=demo", "-e", "region=eu-north-1")
+    lines = completed.stdout.splitlines()
+    assert any(re.match(r"^CLUSTER +REGION +PHASE +NODEGROUP", line) for line in lines), completed.stdout
+    assert any(re.match(r"^demo +eu-north-1 +running +ng-1 +managed +ACTIVE +3 +2 +5$", line) for line in lines), completed.stdout
+    assert '"msg": [' not in completed.stdout and '"CLUSTER' not in completed.stdout
+
+
+def test_a_wait_prints_its_summary_always_and_each_poll_at_v(sim):
+    common = ["-e", "cluster=demo", "-e", "region=eu-north-1", "-e", "wait=true", "-e", "wait_sleep=0.2",
+              "-e", "eks_snapshot_path=" + os.path.join(sim.root, "s.json")]
+    _results, stopped = sim.playbook("eks_tools.eksctl.stop", *common)
+    assert re.search(r"^waited \d+s, \d+ poll\(s\): every changed nodegroup is ready at its new sizes$", stopped.stdout, re.M)
+    assert "wait poll 1 after" not in stopped.stdout
+    _results, started = sim.playbook("eks_tools.eksctl.start", *common, "-v")
+    assert re.search(r"^wait poll 1 after \d+s: pending ", started.stdout, re.M), started.stdout
+    assert re.search(r"^waited \d+s, \d+ poll\(s\)", started.stdout, re.M)
+
+
+def test_make_test_prints_stage_headers_and_a_summary(monkeypatch, capsys):
+    plan = [stages.Stage("first", ["sh", "-c", "echo '10 passed in 0.1s'; echo '2 passed, 1 skipped in 0.2s'"], stages.pytest_counts),
+            stages.Stage("second", ["sh", "-c", "echo 'Running sanity test \"pep8\"'; echo 'Running sanity test \"pylint\"'"],
+                         stages.sanity_counts),
+            stages.Stage("third", ["sh", "-c", "exit 3"], stages.pytest_counts),
+            stages.Stage("fourth", ["true"], stages.pytest_counts)]
+    monkeypatch.setattr(stages, "stages", lambda kind: plan)
+    assert stages.run("full") == 1
+    output = capsys.readouterr().out
+    assert "==== [1/4] first" in output and "==== [2/4] second" in output and "==== [3/4] third" in output
+    assert "==== [4/4]" not in output
+    summary = output[output.index("==== summary"):]
+    assert re.search(r"^first +ok +12 passed, 1 skipped +\dm\d\ds$", summary, re.M)
+    assert re.search(r"^second +ok +2 sanity tests", summary, re.M)
+    assert re.search(r"^third +FAILED \(rc 3\)", summary, re.M)
+    assert re.search(r"^fourth +not run$", summary, re.M)
+    assert re.search(r"^total \dm\d\ds: 2 of 4 stages passed$", summary, re.M)
+
+
+def test_every_pip_install_of_the_suite_is_quiet():
+    sources = {name: open(os.path.join(ROOT, name), encoding="utf-8").read() for name in ("Makefile", "tests/utils/matrix.py")}
+    installs = [(name, line) for name, text in sources.items() for line in text.splitlines() if "pip" in line and "install" in line
+                and not line.lstrip().startswith("#")]
+    assert len(installs) >= 3
+    for name, line in installs:
+        assert '"-q"' in line or " -q " in line, (name, line)

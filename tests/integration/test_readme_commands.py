@@ -1,0 +1,139 @@
+# Copyright: eks_tools.eksctl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every command the README shows runs, as written, in the shell of its "Try it by hand" section (``tests/env.sh``):
+the ``$`` lines of its console blocks and the commands in its inline code, in the README's order, each in a fresh
+``bash`` that sources tests/env.sh, in one working directory with one simulator state and one HOME. The YAML blocks that
+start with ``# <file>.yml`` are written to that directory first (the playbook and the fleet's inventory file).
+
+``make`` commands are run with ``make -n`` (a dry run: the target exists and its recipe expands), except ``make setup``
+and ``make demo``, which run for real (``make demo`` uses .venv, so only where .venv is the running release); ``make test``
+is the run these tests are part of."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+import eksctl_simulator
+import matrix
+
+from conftest import ROOT
+
+README = os.path.join(ROOT, "README.md")
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
+COMMAND = re.compile(r"^(?:ansible|ansible-playbook|ansible-doc|ansible-inventory|ansible-galaxy|eksctl|make)\s")
+RUN_FOR_REAL = ("make setup", "make demo")
+
+
+def readme() -> str:
+    with open(README, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def console_commands(block: str) -> list[str]:
+    commands, current = [], None
+    for line in block.splitlines():
+        if current is not None:
+            current += "\n" + line
+        elif line.startswith("$ "):
+            current = line[2:]
+        else:
+            continue
+        if not current.endswith("\\"):
+            commands.append(current)
+            current = None
+    return commands
+
+
+def commands_and_files(text: str) -> tuple[list[str], dict[str, str]]:
+    """The commands in the README's order (each once) and the files its YAML blocks name."""
+    commands: list[str] = []
+    files: dict[str, str] = {}
+    position = 0
+    pieces = []
+    for match in FENCE.finditer(text):
+        pieces.append(("prose", text[position:match.start()]))
+        pieces.append((match.group(1), match.group(2)))
+        position = match.end()
+    pieces.append(("prose", text[position:]))
+    for kind, body in pieces:
+        if kind == "prose":
+            found = [span for span in re.findall(r"`([^`\n]+)`", body) if COMMAND.match(span)]
+        elif kind == "console":
+            found = console_commands(body)
+        else:
+            first = body.splitlines()[0] if body else ""
+            named = re.match(r"^# (\S+\.ya?ml)$", first)
+            if kind == "yaml" and named:
+                files[named.group(1)] = body
+            found = []
+        commands += [command for command in found if command not in commands]
+    return commands, files
+
+
+def test_the_readme_shows_commands_and_files():
+    commands, files = commands_and_files(readme())
+    assert ". tests/env.sh" in " ".join(commands)
+    assert {"nightly.yml", "clusters.eks_clusters.yml"} <= set(files)
+    assert any(command.startswith("ansible-playbook -i clusters.eks_clusters.yml") for command in commands)
+    assert any(command.startswith("ansible localhost -m") for command in commands)
+
+
+@pytest.fixture(name="shell")
+def shell_fixture(tmp_path):
+    work = tmp_path / "work"
+    home = tmp_path / "home"
+    work.mkdir()
+    home.mkdir()
+    (work / "tests").symlink_to(os.path.join(ROOT, "tests"))  # `. tests/env.sh` as in the checkout, files kept out of it
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "AWS_", "EKSCTL_"))}
+    env.update(HOME=str(home), EKSCTL_SIM_STATE=str(tmp_path / "eksctl-state.json"),
+               EKS_TOOLS_VENV=os.path.dirname(os.path.dirname(sys.executable)))
+
+    def run(command: str, *, dry_run: bool = False) -> subprocess.CompletedProcess:
+        if command.startswith("make ") and (dry_run or command.split("#")[0].strip() not in RUN_FOR_REAL):
+            return subprocess.run(["bash", "-c", "make -n " + command[len("make "):]], cwd=ROOT, env=env, capture_output=True,
+                                  text=True, timeout=120, check=False)
+        script = ". tests/env.sh && %s" % command
+        cwd = ROOT if command.startswith("make ") else str(work)
+        return subprocess.run(["bash", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    run.work = work  # type: ignore[attr-defined]
+    return run
+
+
+def test_every_readme_command_runs_as_written(shell):
+    commands, files = commands_and_files(readme())
+    for name, body in files.items():
+        (shell.work / name).write_text(body, encoding="utf-8")
+    default_venv = os.path.dirname(os.path.dirname(sys.executable)) == matrix.DEFAULT_VENV
+    ran = []
+    for command in commands:
+        completed = shell(command, dry_run=command.split("#")[0].strip() == "make demo" and not default_venv)
+        assert completed.returncode == 0, "README command failed: %s\nstdout:\n%s\nstderr:\n%s" % (
+            command, completed.stdout[-4000:], completed.stderr[-4000:])
+        ran.append(command)
+    assert len(ran) == len(commands) >= 15
+
+
+def test_the_fleet_example_matches_clusters_of_the_seed(shell):
+    _commands, files = commands_and_files(readme())
+    (shell.work / "clusters.eks_clusters.yml").write_text(files["clusters.eks_clusters.yml"], encoding="utf-8")
+    completed = shell("ansible-inventory -i clusters.eks_clusters.yml --graph eks_clusters")
+    assert completed.returncode == 0, completed.stderr
+    hosts = re.findall(r"\|--([\w.-]+)$", completed.stdout, re.M)
+    seeded = {"%s.%s" % (cluster["name"], cluster["region"]) for cluster in eksctl_simulator.seed_state()["clusters"]}
+    assert hosts and set(hosts) <= seeded, (hosts, seeded)
+    assert "demo.eu-north-1" in hosts
+
+
+def test_make_shell_gives_the_same_environment():
+    completed = subprocess.run(["make", "--no-print-directory", "shell"], cwd=ROOT, input="eksctl version\ncommand -v ansible\n",
+                               env=dict(os.environ, SHELL="/bin/bash"), capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert eksctl_simulator.VERSION in completed.stdout
+    assert os.path.join(ROOT, ".venv", "bin", "ansible") in completed.stdout
