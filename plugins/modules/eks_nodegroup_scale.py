@@ -132,7 +132,7 @@ options:
   snapshot_max_age:
     description:
       - In check mode of a stop or start, RV(preflight) names each selected nodegroup whose recording was made by a stop more than
-        this many hours ago (check C(stale_recording)): sizes recorded long ago may no longer be what is wanted.
+        this many hours ago (check C(stale_recording)), since sizes recorded long ago may no longer be what is wanted.
       - The default covers a weekend. V(0) turns the check off. Recordings made before the savings ledger have no stop time and
         are not checked.
     type: float
