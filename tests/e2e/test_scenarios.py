@@ -82,7 +82,7 @@ def test_info_with_details_of_every_seeded_cluster(world, cluster, region, phase
     sizes = {ng["name"]: (ng["desired_size"], ng["min_size"], ng["max_size"]) for ng in entry["nodegroups"]}
     assert sizes == SEED_SIZES[(cluster, region)]
     assert entry["status_summary"]["phase"] == phase
-    assert len(world.calls()) == 2
+    assert len(world.calls()) == 3  # the description, the nodegroups and the Fargate profiles, side by side
 
 
 def test_details_of_a_listing(world):
