@@ -15,7 +15,7 @@ export ANSIBLE_NOCOLOR := 1
 # The demo runs against the simulator: its eksctl comes first on PATH, its state lives in .cache/demo.
 DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_STATE)" \
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e eks_snapshot_path=$(CACHE)/demo/capacity_snapshots.json -e wait=true -e wait_sleep=0.5
+DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e recording_path=$(CACHE)/demo/recordings.json -e wait=true -e wait_sleep=0.5
 
 .PHONY: setup demo test test-quick matrix sanity units typecheck integration e2e eksctl lint build certify ee bench shell clean
 

@@ -9,7 +9,7 @@
 a start reports from it (how long each nodegroup was stopped, the node-hours avoided and, given prices, the
 estimated saving).
 
-Pure: the time of the stop or start comes in as a value, so every figure is exact under test. ``_snapshots`` keeps
+Pure: the time of the stop or start comes in as a value, so every figure is exact under test. ``_recording`` keeps
 the entries beside the recorded sizes, in the file and in the host fact.
 
 * Times are UTC, to the second, written ``YYYY-MM-DDTHH:MM:SSZ``.

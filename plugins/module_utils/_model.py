@@ -118,8 +118,8 @@ class ScaleRequest(t.NamedTuple):
     snapshots: t.Mapping[str, Recording] = {}
     ledgers: t.Mapping[str, Ledger] = {}
     hourly_prices: t.Mapping[str, float] | None = None
-    snapshot_max_age: float = 72
-    snapshot_path: str | None = None
+    recording_max_age: float = 72
+    recording_path: str | None = None
     wait: bool = False
     wait_timeout: float = 1200
     wait_sleep: float = 10

@@ -8,7 +8,7 @@
 """Pure planning: the nodegroups eksctl reported + a checked request -> per-nodegroup steps, or InvalidRequest.
 
 Nothing here runs a process or touches a file, so all of it is unit-tested table-driven. The recording a stop
-writes and a start spends is planned here too; ``_snapshots`` keeps it.
+writes and a start spends is planned here too; ``_recording`` keeps it.
 """
 
 from __future__ import annotations

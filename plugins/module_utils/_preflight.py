@@ -40,7 +40,7 @@ def preflight(state: str, selected: list[dict[str, t.Any]], steps: list[Step], s
     for name, hours in sorted((ages or {}).items()):
         if max_age and hours > max_age:
             found.append(entry("stale_recording", name, "nodegroup %r was recorded when it was stopped %.1f hours ago, more than "
-                                                        "snapshot_max_age=%g; its start restores those sizes" % (name, hours, max_age),
+                                                        "recording_max_age=%g; its start restores those sizes" % (name, hours, max_age),
                                "check that the recorded sizes are still wanted, or give them in restore_capacity"))
     changing = {step.name for step in steps if step.changed}
     for nodegroup in selected:
@@ -60,7 +60,7 @@ def preflight(state: str, selected: list[dict[str, t.Any]], steps: list[Step], s
             if step.action == ACTION_FALLBACK:
                 found.append(entry("unrecorded", step.name, "nodegroup %r is stopped and has no recorded sizes; it would start at desired "
                                                             "max(min_size, 1) = %d" % (step.name, step.after.desired_size),
-                                   "give its sizes in restore_capacity, or pass back the eks_capacity_snapshots fact of the stop"))
+                                   "give its sizes in restore_capacity, or pass back the eks_recordings fact of the stop"))
     for running in still_running:
         if running["kind"] == "unscalable_nodegroup" and running["name"] in changing:
             continue  # listed above as a name the run refuses

@@ -45,7 +45,7 @@ from ._preflight import entry as preflight_entry
 from ._reader import ClusterReader, Nodegroups
 from ._status import still_running
 from ._summary import summary_lines, wait_line, wait_summary
-from ._snapshots import SnapshotError, SnapshotStore, capacities_to_dict, facts_with, merge_recordings, recording_from_facts, snapshot_key, without
+from ._recording import RecordingError, RecordingFile, capacities_to_dict, facts_with, merge_recordings, recording_from_facts, recording_key, without
 
 
 class Plan(t.NamedTuple):
@@ -81,7 +81,7 @@ class NodegroupScaler:
         """Bring the request's nodegroups to its state; the module's result."""
         self.wait_log = []
         deadline = self.clock() + request.wait_timeout
-        store = SnapshotStore(request.snapshot_path) if request.snapshot_path else None
+        store = RecordingFile(request.recording_path) if request.recording_path else None
         try:
             plan = self._plan_when_idle(request, store, deadline)
             checks = self._preflight(request, plan) if self.check_mode and request.state != "present" else None
@@ -121,18 +121,18 @@ class NodegroupScaler:
         if checks is not None:
             result["preflight"] = checks
         if self._keeps_facts(request, recorded):
-            result["ansible_facts"] = {"eks_capacity_snapshots": result["eks_capacity_snapshots"]}
+            result["ansible_facts"] = {"eks_recordings": result["eks_recordings"]}
         return result
 
     # ------------------------------------------------------------------ planning
 
-    def _plan_when_idle(self, request: ScaleRequest, store: SnapshotStore | None, deadline: float) -> Plan:
+    def _plan_when_idle(self, request: ScaleRequest, store: RecordingFile | None, deadline: float) -> Plan:
         """Read and plan; while a nodegroup that needs a write is busy, wait and read again (EKS answers 409 to a
         scale while a nodegroup is UPDATING)."""
         while True:
             nodegroups, region = self.reader.read_nodegroups(request.cluster, request.names)
             selected = select_nodegroups(nodegroups, request.names, cluster=request.cluster)
-            key = snapshot_key(region, request.cluster)
+            key = recording_key(region, request.cluster)
             steps, recorded, warnings, ledger = self._steps(request, nodegroups, selected, store, key)
             changing = {step.name for step in steps if step.changed}
             busy = [ng for ng in selected if ng["name"] in changing and nodegroup_is_busy(ng["status"])]
@@ -153,10 +153,10 @@ class NodegroupScaler:
         selected = {nodegroup["name"] for nodegroup in plan.selected}
         ages = {name: (now - parse_timestamp(record.stopped_at)).total_seconds() / 3600 for name, record in plan.ledger.items()
                 if name in selected and name in plan.recorded}
-        return preflight(request.state, plan.selected, plan.steps, running, ages=ages, max_age=request.snapshot_max_age)
+        return preflight(request.state, plan.selected, plan.steps, running, ages=ages, max_age=request.recording_max_age)
 
     @staticmethod
-    def _steps(request: ScaleRequest, nodegroups: Nodegroups, selected: Nodegroups, store: SnapshotStore | None,
+    def _steps(request: ScaleRequest, nodegroups: Nodegroups, selected: Nodegroups, store: RecordingFile | None,
                key: str) -> tuple[list[Step], Recording, list[str], Ledger]:
         """Steps, the capacity recorded for stop/start, warnings, and the ledger entries known so far.
 
@@ -174,7 +174,7 @@ class NodegroupScaler:
         else:
             try:
                 from_file, file_ledger = store.load_entry(key) if store else empty
-            except SnapshotError as exc:
+            except RecordingError as exc:
                 # A start needs the file only for stopped nodegroups whose sizes were not given.
                 if any(capacity_of(ng).desired_size == 0 and ng["name"] not in given for ng in selected):
                     raise
@@ -223,9 +223,9 @@ class NodegroupScaler:
                 "after": {"nodegroups": {step.name: step.after.as_dict() for step in changed}},
             }
         if request.state != "present":
-            result["capacity_snapshot"] = capacities_to_dict(recorded)
-            result["capacity_snapshot_key"] = plan.key
-            result["eks_capacity_snapshots"] = facts_with(request.snapshots, plan.key, recorded if remaining is None else remaining,
+            result["recording"] = capacities_to_dict(recorded)
+            result["recording_key"] = plan.key
+            result["eks_recordings"] = facts_with(request.snapshots, plan.key, recorded if remaining is None else remaining,
                                                           request.ledgers, ledger)
         if request.state == "stopped":
             result["ledger"] = {name: ledger[name].as_dict() for name in sorted(recorded) if name in ledger}
@@ -239,7 +239,7 @@ class NodegroupScaler:
         (already stopped, no recording anywhere), which leaves a cached fact untouched."""
         return request.state != "present" and not self.check_mode and not (request.state == "stopped" and not recorded)
 
-    def _forget_restored(self, request: ScaleRequest, plan: Plan, recorded: Recording, store: SnapshotStore | None) -> Recording:
+    def _forget_restored(self, request: ScaleRequest, plan: Plan, recorded: Recording, store: RecordingFile | None) -> Recording:
         """Every selected nodegroup now runs at its restored (or its own) sizes: its recording is spent, and so is
         the recording of a nodegroup that no longer exists when the whole cluster was started. Others are kept."""
         spent = [step.name for step in plan.steps]
@@ -249,7 +249,7 @@ class NodegroupScaler:
         if not self.check_mode and store:
             try:
                 store.forget(plan.key, spent)
-            except SnapshotError as exc:
+            except RecordingError as exc:
                 # Every nodegroup is started: a snapshot file that cannot be cleaned up is worth a warning, not a failure.
                 plan.warnings.append("%s; the nodegroups were started, but their recording could not be removed from it" % exc.msg)
         return without(recorded, spent)

@@ -137,15 +137,15 @@ def validate_restore_capacity(value: t.Any, *, option: str = "restore_capacity")
     return restored
 
 
-def validate_capacity_snapshots(value: t.Mapping[str, t.Any] | None, *,
-                                option: str = "capacity_snapshots") -> tuple[dict[str, Recording], dict[str, Ledger]]:
-    """The host fact eks_capacity_snapshots as given back: "<region>/<cluster>" to a restore_capacity-like dictionary
+def validate_recordings(value: t.Mapping[str, t.Any] | None, *,
+                                option: str = "recordings") -> tuple[dict[str, Recording], dict[str, Ledger]]:
+    """The host fact eks_recordings as given back: "<region>/<cluster>" to a restore_capacity-like dictionary
     whose entries may also hold what the stop recorded for the savings ledger (stopped_at, instance_type, nodes)."""
     snapshots, ledgers = {}, {}
     for key, recording in (value or {}).items():
         region, _separator, cluster = str(key).partition("/")
         if not region or not cluster:
-            raise InvalidRequest("%s keys must be <region>/<cluster>, as eks_capacity_snapshots has them; got %r" % (option, key))
+            raise InvalidRequest("%s keys must be <region>/<cluster>, as eks_recordings has them; got %r" % (option, key))
         where = "%s[%s]" % (option, key)
         if not isinstance(recording, dict):
             validate_restore_capacity(recording, option=where)  # refuses it, naming the option
@@ -229,19 +229,19 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
         raise InvalidRequest("%s cannot be used with state=%s; stop and start keep or restore the recorded sizes" % (", ".join(given), state))
     if params["restore_capacity"] is not None and state != "started":
         raise InvalidRequest("restore_capacity can only be used with state=started")
-    if params["capacity_snapshots"] is not None and state == "present":
-        raise InvalidRequest("capacity_snapshots can only be used with state=stopped or state=started")
+    if params["recordings"] is not None and state == "present":
+        raise InvalidRequest("recordings can only be used with state=stopped or state=started")
     if params["hourly_prices"] is not None and state != "started":
         raise InvalidRequest("hourly_prices can only be used with state=started: the start reports what the stop saved")
     check_range(params, "wait_timeout", 0, 7 * 86400)
-    check_range(params, "snapshot_max_age", 0, 366 * 24)
+    check_range(params, "recording_max_age", 0, 366 * 24)
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")
     check_range(params, "wait_sleep", 0, 3600)
-    snapshot_path = params["snapshot_path"]
-    if os.path.isdir(snapshot_path):
-        raise InvalidRequest("snapshot_path=%s is a directory; give a file path" % snapshot_path)
-    snapshots, ledgers = validate_capacity_snapshots(params["capacity_snapshots"])
+    recording_path = params["recording_path"]
+    if os.path.isdir(recording_path):
+        raise InvalidRequest("recording_path=%s is a directory; give a file path" % recording_path)
+    snapshots, ledgers = validate_recordings(params["recordings"])
     return ScaleRequest(
         cluster=params["cluster"],
         state=state,
@@ -251,8 +251,8 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
         snapshots=snapshots,
         ledgers=ledgers,
         hourly_prices=validate_hourly_prices(params["hourly_prices"]),
-        snapshot_max_age=params["snapshot_max_age"],
-        snapshot_path=snapshot_path,
+        recording_max_age=params["recording_max_age"],
+        recording_path=recording_path,
         wait=params["wait"],
         wait_timeout=params["wait_timeout"],
         wait_sleep=params["wait_sleep"],

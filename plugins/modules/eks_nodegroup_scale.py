@@ -17,12 +17,12 @@ description:
   - With O(state=stopped), scales every selected nodegroup to desired 0 and min 0 (max is kept), after recording each
     nodegroup's sizes. With O(state=started), scales each stopped nodegroup back to exactly the recorded sizes.
   - "The recorded sizes travel three ways, so that a start in another job (for example in a fresh AWX container) still finds them:
-    (1) as RV(capacity_snapshot) and the host fact C(eks_capacity_snapshots), keyed C(<region>/<cluster>) (RV(capacity_snapshot_key)),
-    which Ansible's fact cache carries to the next run; (2) back into the module through O(capacity_snapshots) (the whole fact) or
-    O(restore_capacity) (one cluster's sizes); (3) in the file O(snapshot_path), written atomically before the first write."
+    (1) as RV(recording) and the host fact C(eks_recordings), keyed C(<region>/<cluster>) (RV(recording_key)),
+    which Ansible's fact cache carries to the next run; (2) back into the module through O(recordings) (the whole fact) or
+    O(restore_capacity) (one cluster's sizes); (3) in the file O(recording_path), written atomically before the first write."
   - The key uses the region the module resolved (O(region), the environment, or the cluster's ARN when eksctl took the region from
-    the profile), so a stop and a start always agree on it; give the fact back through O(capacity_snapshots) rather than picking the key.
-  - On O(state=started) the sizes come, per nodegroup, from O(restore_capacity), then O(capacity_snapshots), then the file; a stopped
+    the profile), so a stop and a start always agree on it; give the fact back through O(recordings) rather than picking the key.
+  - On O(state=started) the sizes come, per nodegroup, from O(restore_capacity), then O(recordings), then the file; a stopped
     nodegroup with none of them is started with desired V(max(min_size, 1\)) and a warning. A start spends only the recordings of
     the nodegroups it started; a recorded nodegroup that no longer exists is reported in a warning, the others are started.
   - Managed and self-managed nodegroups both work. Writes to several nodegroups run side by side (O(parallelism)).
@@ -103,18 +103,19 @@ options:
     default: 10
   restore_capacity:
     description:
-      - Sizes to start the nodegroups with, as returned in RV(capacity_snapshot) by the stop. Only with O(state=started).
+      - Sizes to start the nodegroups with, as returned in RV(recording) by the stop. Only with O(state=started).
       - A dictionary of nodegroup name to a dictionary with C(desired_size), C(min_size) and C(max_size).
-      - Takes precedence over O(capacity_snapshots) and the file at O(snapshot_path). A nodegroup it names that no longer exists
+      - Takes precedence over O(recordings) and the file at O(recording_path). A nodegroup it names that no longer exists
         is skipped with a warning.
     type: dict
-  capacity_snapshots:
+  recordings:
     description:
-      - The host fact C(eks_capacity_snapshots) as an earlier stop or start returned it, for example
-        V({{ eks_capacity_snapshots | default({}\) }}). Only with O(state=stopped) or O(state=started).
+      - The host fact C(eks_recordings) as an earlier stop or start returned it, for example
+        V({{ eks_recordings | default({}\) }}). Only with O(state=stopped) or O(state=started).
       - A dictionary of C(<region>/<cluster>) to a dictionary like O(restore_capacity). The module picks the cluster's own key, merges
-        it with the file per nodegroup, and returns the updated whole in RV(eks_capacity_snapshots), other clusters untouched.
+        it with the file per nodegroup, and returns the updated whole in RV(eks_recordings), other clusters untouched.
     type: dict
+    aliases: [capacity_snapshots]
   start_unrecorded:
     description:
       - With O(state=started), what happens to a stopped nodegroup that has no recorded sizes anywhere.
@@ -123,19 +124,21 @@ options:
         cluster that was already stopped before the night's stop (nothing recorded for it) is not powered up.
     type: bool
     default: true
-  snapshot_path:
+  recording_path:
     description:
       - File that keeps the recorded sizes of every stopped cluster, keyed by region and cluster.
       - The default is per user (the user that runs the module).
     type: path
-    default: ~/.ansible/eks_tools.eksctl/capacity_snapshots.json
-  snapshot_max_age:
+    default: ~/.ansible/eks_tools.eksctl/recordings.json
+    aliases: [snapshot_path]
+  recording_max_age:
     description:
       - In check mode of a stop or start, RV(preflight) names each selected nodegroup whose recording was made by a stop more than
         this many hours ago (check C(stale_recording)), since sizes recorded long ago may no longer be what is wanted.
       - The default covers a weekend. V(0) turns the check off. Recordings made before the savings ledger have no stop time and
         are not checked.
     type: float
+    aliases: [snapshot_max_age]
     default: 72
   hourly_prices:
     description:
@@ -195,7 +198,7 @@ EXAMPLES = r"""
     cluster: demo
     region: eu-north-1
     state: started
-    restore_capacity: "{{ stop.capacity_snapshot }}"
+    restore_capacity: "{{ stop.recording }}"
     wait: true
 
 - name: Start it in a later job, from the fact cache of the stop job
@@ -203,14 +206,14 @@ EXAMPLES = r"""
     cluster: demo
     region: eu-north-1
     state: started
-    capacity_snapshots: "{{ eks_capacity_snapshots | default({}) }}"
+    recordings: "{{ eks_recordings | default({}) }}"
 
 - name: Start it and estimate what the night saved
   eks_tools.eksctl.eks_nodegroup_scale:
     cluster: demo
     region: eu-north-1
     state: started
-    capacity_snapshots: "{{ eks_capacity_snapshots | default({}) }}"
+    recordings: "{{ eks_recordings | default({}) }}"
     hourly_prices:
       m5.large: 0.096
       t3.medium: 0.0416
@@ -323,23 +326,23 @@ commands:
   type: list
   elements: list
   sample: [["/usr/local/bin/eksctl", "scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=0", "--nodes-min=0", "--region=eu-north-1"]]
-capacity_snapshot:
+recording:
   description:
     - With O(state=stopped) or O(state=started), the recorded sizes of the cluster's nodegroups, as O(restore_capacity) takes them.
   returned: when O(state) is V(stopped) or V(started)
   type: dict
   sample: {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}
-capacity_snapshot_key:
-  description: The key of the cluster in RV(eks_capacity_snapshots) and in the file, C(<region>/<cluster>).
+recording_key:
+  description: The key of the cluster in RV(eks_recordings) and in the file, C(<region>/<cluster>).
   returned: when O(state) is V(stopped) or V(started)
   type: str
   sample: eu-north-1/demo
-eks_capacity_snapshots:
+eks_recordings:
   description:
-    - O(capacity_snapshots) updated with this task's recording; also returned, with the recording made before the first write,
+    - O(recordings) updated with this task's recording; also returned, with the recording made before the first write,
       when a write fails.
     - Each nodegroup's entry holds its sizes and, when the stop recorded them, the fields of RV(ledger) (C(stopped_at), C(instance_type),
-      C(nodes)); O(capacity_snapshots) takes them back as they are, O(restore_capacity) takes only the sizes.
+      C(nodes)); O(recordings) takes them back as they are, O(restore_capacity) takes only the sizes.
     - After a stop, the cluster's key holds every recorded nodegroup; after a start, only the nodegroups not yet started, and the
       key is gone once none is left. Other clusters' keys are returned as given.
   returned: when O(state) is V(stopped) or V(started)
@@ -351,9 +354,9 @@ ansible_facts:
   returned: when O(state) is V(stopped) or V(started), not in check mode
   type: dict
   contains:
-    eks_capacity_snapshots:
+    eks_recordings:
       description:
-        - The same as RV(eks_capacity_snapshots). Without O(capacity_snapshots) it holds only this cluster, so give the fact back in
+        - The same as RV(eks_recordings). Without O(recordings) it holds only this cluster, so give the fact back in
           when one host handles several clusters (the C(eks_tools.eksctl.cluster_power) role does).
         - Not returned by a stop that recorded nothing (every nodegroup already stopped, no recording anywhere), so an earlier fact is kept.
       type: dict
@@ -365,7 +368,7 @@ preflight:
     - In check mode with O(state=stopped) or O(state=started), every reason the stop or start would not do what is expected,
       each with a one-line fix; empty when there is none. Also returned with the failure of a check-mode run that the real run
       would fail the same way (a nodegroup name eksctl refuses, no access to the cluster's Kubernetes API).
-    - "Checks: V(stale_recording) (a recording older than O(snapshot_max_age)), V(nodegroup_failed) and V(nodegroup_busy) (a selected
+    - "Checks: V(stale_recording) (a recording older than O(recording_max_age)), V(nodegroup_failed) and V(nodegroup_busy) (a selected
       nodegroup DEGRADED or changing), V(unscalable_name), V(kubernetes_access), V(unrecorded) (a start without recorded sizes for a
       stopped nodegroup), and V(still_running),
       one per entry of RV(eks_tools.eksctl.eks_cluster_info#module:clusters[].status_summary.still_running) (Fargate profiles,
@@ -399,7 +402,7 @@ preflight:
       sample: scale the workloads it selects to zero (kubectl scale) or delete the profile; a nodegroup stop cannot stop them
 ledger:
   description:
-    - With O(state=stopped), what the savings ledger holds for each recorded nodegroup, as it travels in RV(eks_capacity_snapshots)
+    - With O(state=stopped), what the savings ledger holds for each recorded nodegroup, as it travels in RV(eks_recordings)
       and the file. A nodegroup this stop scales to zero gets this stop's time; one already stopped keeps the entry of the stop that
       stopped it (the first stop wins), or has none when it was recorded before there was a ledger. Predicted in check mode.
   returned: when O(state=stopped)
@@ -484,7 +487,7 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, run_module, scale_nodegroups
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import DEFAULT_SNAPSHOT_PATH
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import DEFAULT_RECORDING_PATH
 
 
 def main() -> None:
@@ -500,9 +503,9 @@ def main() -> None:
             wait_timeout={"type": "int", "default": 1200},
             wait_sleep={"type": "float", "default": 10},
             restore_capacity={"type": "dict"},
-            capacity_snapshots={"type": "dict"},
-            snapshot_path={"type": "path", "default": DEFAULT_SNAPSHOT_PATH},
-            snapshot_max_age={"type": "float", "default": 72},
+            recordings={"type": "dict", "aliases": ["capacity_snapshots"]},
+            recording_path={"type": "path", "default": DEFAULT_RECORDING_PATH, "aliases": ["snapshot_path"]},
+            recording_max_age={"type": "float", "default": 72, "aliases": ["snapshot_max_age"]},
             hourly_prices={"type": "dict"},
             start_unrecorded={"type": "bool", "default": True},
         ),

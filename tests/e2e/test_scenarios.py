@@ -168,11 +168,11 @@ def test_underscore_nodegroup_is_listed_but_never_sent_to_scale(world):
 
 def test_stop_second_stop_and_start_from_the_file(world):
     snapshot = os.path.join(world.root, "snapshots.json")
-    args = "cluster=demo region=eu-north-1 snapshot_path=%s" % snapshot
+    args = "cluster=demo region=eu-north-1 recording_path=%s" % snapshot
     result, completed = world.module("eks_nodegroup_scale", args + " state=stopped wait=true wait_sleep=0.2")
     ok(completed)
     assert result["changed"] is True
-    assert result["capacity_snapshot"] == {"ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4},
+    assert result["recording"] == {"ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4},
                                            "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
                                            "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
     # The savings ledger: each nodegroup's instance type as eksctl prints it, and its node count when stopped.
@@ -194,8 +194,8 @@ def test_stop_second_stop_and_start_from_the_file(world):
 def test_stop_then_start_with_restore_capacity_in_a_fresh_home(world):
     result, completed = world.module("eks_nodegroup_scale", "cluster=demo region=eu-north-1 state=stopped")
     ok(completed)
-    recorded = result["capacity_snapshot"]
-    os.remove(os.path.join(world.home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json"))
+    recorded = result["recording"]
+    os.remove(os.path.join(world.home, ".ansible", "eks_tools.eksctl", "recordings.json"))
     result, completed = world.module("eks_nodegroup_scale", json.dumps({"cluster": "demo", "region": "eu-north-1", "state": "started",
                                                                         "restore_capacity": recorded}))
     ok(completed)

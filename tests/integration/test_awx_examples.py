@@ -69,7 +69,7 @@ def survey_defaults(survey: str) -> dict:
 
 def test_the_survey_defaults_run_the_night_stop_and_the_morning_start(sim):
     inventory = sim.inventory_file("plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1, us-east-1]\nexclude: ['legacy-*']\n")
-    snapshot = ["-e", "eks_snapshot_path=" + os.path.join(sim.root, "snapshots.json")]
+    snapshot = ["-e", "recording_path=" + os.path.join(sim.root, "snapshots.json")]
     seeded = sim.sizes("demo")
     sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "-e", json.dumps(survey_defaults("survey-night-stop.json")), *snapshot)
     assert set(size[0] for size in sim.sizes("demo").values()) == {0}

@@ -121,7 +121,7 @@ def test_check_mode_job_with_diff_reports_changed_and_writes_nothing(sim, clean_
     assert runner.status == "successful", runner.stdout.read()
     outcomes = task_outcomes(events)
     assert outcomes["Stop the nodegroups"] == "changed"
-    assert outcomes["Keep the recorded capacity in the cacheable cluster_power_capacity_snapshots fact"] == "skipped"
+    assert outcomes["Keep the recording of a failed stop in the cacheable eks_recordings fact"] == "skipped"
     diffs = [e["event_data"]["res"].get("diff") for e in events
              if e["event"] == "runner_on_ok" and e["event_data"]["task"] == "Stop the nodegroups"]
     assert diffs and diffs[0]["after"]["nodegroups"]["ng-1"] == {"desired_size": 0, "min_size": 0, "max_size": 5}

@@ -53,7 +53,7 @@ def test_check_mode_stop_lists_each_problem_with_its_fix_and_writes_nothing(sim)
 
 
 def test_check_mode_start_names_unrecorded_nodegroups(sim):
-    result, _completed = sim.module("eks_nodegroup_scale", "cluster=staging region=us-east-1 state=started snapshot_path=%s/none.json"
+    result, _completed = sim.module("eks_nodegroup_scale", "cluster=staging region=us-east-1 state=started recording_path=%s/none.json"
                                     % sim.root, "--check")
     assert {check["check"] for check in result["preflight"]} == {"unrecorded"}
     assert sorted(check["subject"] for check in result["preflight"]) == sorted(ng["name"] for ng in result["nodegroups"])

@@ -172,7 +172,7 @@ def test_stop_interrupted_between_writes_loses_nothing(sim):
     assert sim.sizes("demo") == {"ng-self": (0, 0, 4), "ng-1": (0, 0, 5), "ng-2": (1, 1, 3)}
     # Retrying the stop keeps the first recording of the nodegroups already at zero.
     result, _completed = run(sim, STOP)
-    assert result["capacity_snapshot"] == {"ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4},
+    assert result["recording"] == {"ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4},
                                            "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
                                            "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
     result, _completed = run(sim, START)
@@ -183,9 +183,9 @@ def test_stop_interrupted_between_writes_loses_nothing(sim):
 def test_second_stop_and_start_on_running_are_ok(sim):
     first, _completed = run(sim, STOP)
     second, _completed = run(sim, STOP)
-    assert second["changed"] is False and second["capacity_snapshot"] == first["capacity_snapshot"]
+    assert second["changed"] is False and second["recording"] == first["recording"]
     # The second stop keeps the first one's recording, stop times included (the first stop wins).
-    assert second["ansible_facts"]["eks_capacity_snapshots"] == first["ansible_facts"]["eks_capacity_snapshots"]
+    assert second["ansible_facts"]["eks_recordings"] == first["ansible_facts"]["eks_recordings"]
     assert second["ledger"] == first["ledger"]
     run(sim, START)
     again, _completed = run(sim, START)

@@ -87,7 +87,7 @@ def test_fleet_stop_and_start_in_separate_runs_restores_every_size(sim):
         os.makedirs(home)
         results, _completed = sim.playbook(playbook, "-i", inventory, "-f", "10", env=dict(env, HOME=home), cwd=workdir)
         # The scale results (ansible-core 2.20 and later return no ``invocation`` by default): they carry the state and the key.
-        module_results = [r for r in results if r["result"].get("state") in ("stopped", "started") and "capacity_snapshot_key" in r["result"]]
+        module_results = [r for r in results if r["result"].get("state") in ("stopped", "started") and "recording_key" in r["result"]]
         assert len(module_results) == 10 and all(r["status"] in ("changed", "ok") for r in module_results)
         if label == "night":
             for (name, region), sizes in expected.items():

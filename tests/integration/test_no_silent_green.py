@@ -67,7 +67,7 @@ def test_an_unknown_key_in_the_inventory_file_fails(sim, text, hint):
 
 def fleet(sim, action, *extra):
     inventory = sim.inventory_file(FLEET)
-    snapshot = ["-e", "eks_snapshot_path=" + os.path.join(sim.root, "snapshots.json")]
+    snapshot = ["-e", "recording_path=" + os.path.join(sim.root, "snapshots.json")]
     results, completed = sim.playbook("eks_tools.eksctl." + action, "-i", inventory, *snapshot, *extra)
     stats = [entry["result"] for entry in results if "eks_fleet" in entry["result"].get("ansible_stats", {}).get("data", {})]
     return results, completed, stats
@@ -103,7 +103,7 @@ def test_a_fleet_start_told_to_starts_a_cluster_with_nothing_recorded(sim):
 
 def test_a_named_cluster_start_keeps_the_fallback_with_a_warning_naming_the_cluster(sim):
     results, completed = sim.playbook("eks_tools.eksctl.start", "-e", "cluster=staging", "-e", "region=us-east-1",
-                                      "-e", "eks_snapshot_path=" + os.path.join(sim.root, "snapshots.json"))
+                                      "-e", "recording_path=" + os.path.join(sim.root, "snapshots.json"))
     assert sim.sizes("staging", "us-east-1") == {"ng-a": (1, 0, 3), "ng-b": (1, 0, 2)}
     warnings = [warning for entry in results for warning in entry["result"].get("warnings", [])]
     assert any("no recorded capacity for nodegroup 'ng-a' of cluster 'staging'" in warning for warning in warnings), warnings

@@ -82,7 +82,7 @@ def test_stop_start_in_separate_runs_with_jsonfile_fact_cache(sim):
 def test_stop_start_in_separate_runs_with_restore_capacity(sim):
     cwd, home = fresh_dirs(sim, "night")
     result, _completed = sim.module("eks_nodegroup_scale", "cluster=demo region=eu-north-1 state=stopped", env={"HOME": home})
-    snapshot = result["capacity_snapshot"]
+    snapshot = result["recording"]
     cwd, home = fresh_dirs(sim, "morning")
     playbook = stop_start_playbook(sim, "start.yml", """---
 - name: Start with restore_capacity
@@ -113,7 +113,7 @@ def test_stop_start_with_on_disk_snapshot_only(sim):
                  "eks_tools.eksctl.eks_nodegroup_scale", "-a", "cluster=demo region=eu-north-1 state=%s" % state], cwd=cwd, check=True)
         sim.results()
     assert sim.sizes("demo") == SEED_DEMO
-    assert not os.path.exists(os.path.join(sim.home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json"))
+    assert not os.path.exists(os.path.join(sim.home, ".ansible", "eks_tools.eksctl", "recordings.json"))
 
 
 def test_start_without_recording_falls_back_with_warning(sim):

@@ -19,7 +19,7 @@ FLEET = "plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1, us-east-1]
 
 def fleet(sim, action, *extra):
     inventory = sim.inventory_file(FLEET)
-    return sim.playbook("eks_tools.eksctl." + action, "-i", inventory, "-e", "eks_snapshot_path=" + os.path.join(sim.root, "s.json"), *extra)
+    return sim.playbook("eks_tools.eksctl." + action, "-i", inventory, "-e", "recording_path=" + os.path.join(sim.root, "s.json"), *extra)
 
 
 def test_a_fleet_stop_and_start_print_each_nodegroup_before_and_after(sim):
@@ -53,7 +53,7 @@ def test_a_report_prints_a_plain_table(sim):
 
 def test_a_wait_prints_its_summary_always_and_each_poll_at_v(sim):
     common = ["-e", "cluster=demo", "-e", "region=eu-north-1", "-e", "wait=true", "-e", "wait_sleep=0.2",
-              "-e", "eks_snapshot_path=" + os.path.join(sim.root, "s.json")]
+              "-e", "recording_path=" + os.path.join(sim.root, "s.json")]
     _results, stopped = sim.playbook("eks_tools.eksctl.stop", *common)
     assert re.search(r"^waited \d+s, \d+ poll\(s\): every changed nodegroup is ready at its new sizes$", stopped.stdout, re.M)
     assert "wait poll 1 after" not in stopped.stdout

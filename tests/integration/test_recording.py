@@ -44,7 +44,7 @@ class Runs:
 
 
 def module_results(results):
-    return [entry["result"] for entry in results if "capacity_snapshot" in entry["result"]]
+    return [entry["result"] for entry in results if "recording" in entry["result"]]
 
 
 def nodegroups(names):
@@ -62,7 +62,7 @@ def test_region_from_the_profile_restores_every_size(sim):
     assert sim.sizes("demo") == SEED_DEMO
     assert [ng["action"] for ng in start["nodegroups"]] == ["restored", "restored", "restored"]
     assert "no recorded capacity" not in completed.stdout + completed.stderr
-    assert stop["capacity_snapshot_key"] == "eu-north-1/demo" and start["eks_capacity_snapshots"] == {}
+    assert stop["recording_key"] == "eu-north-1/demo" and start["eks_recordings"] == {}
 
 
 def test_subset_stop_then_subset_start_then_full_start(sim):
@@ -114,7 +114,7 @@ def test_two_concurrent_stops_of_different_nodegroups(sim):
         output, _unused = process.communicate(timeout=600)
         assert process.returncode == 0, output
     assert sim.sizes("demo") == dict(SEED_DEMO, **{"ng-1": (0, 0, 5), "ng-2": (0, 0, 3)})
-    with open(os.path.join(home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json"), encoding="utf-8") as handle:
+    with open(os.path.join(home, ".ansible", "eks_tools.eksctl", "recordings.json"), encoding="utf-8") as handle:
         recorded = json.load(handle)["clusters"]["eu-north-1/demo"]["nodegroups"]
     sizes = {name: {key: entry[key] for key in ("desired_size", "min_size", "max_size")} for name, entry in recorded.items()}
     assert sizes == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}, "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
@@ -131,7 +131,7 @@ def test_corrupt_snapshot_file_with_the_recording_in_the_fact(sim):
     os.makedirs(home)
     runs = Runs(sim)
     runs.run("stop", home=home)
-    path = os.path.join(home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json")
+    path = os.path.join(home, ".ansible", "eks_tools.eksctl", "recordings.json")
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("{corrupt")
     (start,), completed = runs.run("start", home=home)

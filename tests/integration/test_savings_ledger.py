@@ -43,7 +43,7 @@ class Runs:
         os.makedirs(home, exist_ok=True)
         results, completed = self.sim.playbook("eks_tools.eksctl.%s" % action, "-e", "cluster=demo", "-e", "region=eu-north-1", *extra,
                                                env=dict(self.env, HOME=home), cwd=cwd)
-        scale = [entry["result"] for entry in results if "capacity_snapshot" in entry["result"]]
+        scale = [entry["result"] for entry in results if "recording" in entry["result"]]
         stats = [entry["result"]["ansible_stats"]["data"]["eks_fleet"] for entry in results if "ansible_stats" in entry["result"]]
         assert len(scale) == 1 and len(stats) == 1, completed.stdout
         return scale[0], stats[0], completed
@@ -52,7 +52,7 @@ class Runs:
         """Every recorded stop time, in the fact cache and in the snapshot file, becomes ``stopped_at``; returns how many."""
         paths = [os.path.join(self.facts, name) for name in os.listdir(self.facts)]
         if home:
-            paths.append(os.path.join(home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json"))
+            paths.append(os.path.join(home, ".ansible", "eks_tools.eksctl", "recordings.json"))
         changed = 0
         for path in paths:
             with open(path, encoding="utf-8") as handle:
@@ -94,7 +94,7 @@ def stop_at_a_known_time(runs, home=None):
     assert all(before <= utc(entry["stopped_at"]) <= after for entry in stop["ledger"].values())
     # The fact carries the ledger beside the sizes, so a start anywhere has it.
     sizes = {"desired_size": 3, "min_size": 2, "max_size": 5}
-    assert stop["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == dict(sizes, **stop["ledger"]["ng-1"])
+    assert stop["eks_recordings"]["eu-north-1/demo"]["ng-1"] == dict(sizes, **stop["ledger"]["ng-1"])
     stopped_at = (before - NIGHT).strftime(TIME_FORMAT)
     assert runs.set_stop_time(stopped_at, home) >= 3
     return utc(stopped_at)
@@ -177,7 +177,7 @@ def test_a_recording_without_stop_times_restores_and_says_the_ledger_is_unknown(
     """A snapshot file written before the ledger (sizes only, format version 1) still restores exactly; the start never
     guesses its stop time."""
     home = os.path.join(sim.root, "machine-home")
-    path = os.path.join(home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json")
+    path = os.path.join(home, ".ansible", "eks_tools.eksctl", "recordings.json")
     os.makedirs(os.path.dirname(path))
     sizes = {"ng-self": (2, 1, 4), "ng-1": (3, 2, 5), "ng-2": (1, 1, 3)}
     with open(path, "w", encoding="utf-8") as handle:
@@ -202,7 +202,7 @@ def test_a_fleet_start_sums_every_clusters_savings_for_awx(sim):
     _results, completed = fleet_run(sim, "eks_tools.eksctl.stop", inventory)
     assert completed.returncode == 0, completed.stdout
     # The fleet shares this HOME's snapshot file: move every recorded stop time to 9h 30m ago.
-    path = os.path.join(sim.home, ".ansible", "eks_tools.eksctl", "capacity_snapshots.json")
+    path = os.path.join(sim.home, ".ansible", "eks_tools.eksctl", "recordings.json")
     with open(path, encoding="utf-8") as handle:
         document = json.load(handle)
     stopped_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - NIGHT

@@ -85,7 +85,7 @@ def test_the_modules_run_on_the_target_python(sim, version):
     assert sim.sizes("demo")["ng-2"] == (2, 1, 3)
 
     snapshot = os.path.join(sim.root, "snapshots.json")
-    common = ["-e", "cluster=demo", "-e", "region=eu-north-1", "-e", "eks_snapshot_path=" + snapshot] + list(target)
+    common = ["-e", "cluster=demo", "-e", "region=eu-north-1", "-e", "recording_path=" + snapshot] + list(target)
     sim.playbook("eks_tools.eksctl.stop", *common)
     assert set(sim.sizes("demo").values()) == {(0, 0, 4), (0, 0, 5), (0, 0, 3)}
     sim.playbook("eks_tools.eksctl.start", *common)

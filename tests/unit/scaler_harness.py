@@ -61,7 +61,7 @@ def build(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, paral
 
 def apply(made, store=None, **kwargs):
     request = {"cluster": "demo", "state": "present", "names": (), "sizes": {}, "restore": None, "wait": False, "diff": True,
-               "snapshot_path": store.path if store else None, "wait_timeout": made.wait_timeout, "wait_sleep": 5}
+               "recording_path": store.path if store else None, "wait_timeout": made.wait_timeout, "wait_sleep": 5}
     request.update(kwargs)
     request["names"] = tuple(request["names"] or ())
     return made.scaler.apply(ScaleRequest(**request))

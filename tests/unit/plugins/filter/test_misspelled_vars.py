@@ -10,7 +10,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.eks_tools.eksctl.plugins.filter.misspelled_vars import misspelled_vars
 
-KNOWN = ["cluster", "region", "wait", "wait_sleep", "eks_hosts", "allow_empty_fleet", "eks_snapshot_path"]
+KNOWN = ["cluster", "region", "wait", "wait_sleep", "eks_hosts", "allow_empty_fleet", "recording_path"]
 
 
 @pytest.mark.parametrize("names, expected", [

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import RecordingFile
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import BINARY, FakeEksctl, nodegroups_json
 from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, RUNNING, STOPPED, apply, build, scale
@@ -37,7 +37,7 @@ def test_check_mode_reads_predicts_and_never_writes():
 
 
 def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     fake = FakeEksctl({READ: [RUNNING]})
     fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
     fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
@@ -57,26 +57,26 @@ def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path)
     assert sorted(fake.argvs()[1:3]) == sorted([list(scale("ng-self", "--nodes=0", "--nodes-min=0")), list(scale("ng-1", "--nodes=0", "--nodes-min=0"))])
     assert fake.argvs()[3:] == [list(READ)]  # the sizes read back once after the writes
     assert [n["action"] for n in result["nodegroups"]] == ["stopped", "stopped"]
-    assert result["capacity_snapshot"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
+    assert result["recording"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
                                            "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
     # The ledger: the time of the stop, each nodegroup's instance type and node count, beside the sizes in the fact.
     assert result["ledger"] == {"ng-1": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3},
                                 "ng-self": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 2}}
-    assert result["ansible_facts"] == {"eks_capacity_snapshots": {"eu-north-1/demo": {
-        name: dict(sizes, **result["ledger"][name]) for name, sizes in result["capacity_snapshot"].items()}}}
+    assert result["ansible_facts"] == {"eks_recordings": {"eu-north-1/demo": {
+        name: dict(sizes, **result["ledger"][name]) for name, sizes in result["recording"].items()}}}
 
 
 def test_stop_of_stopped_cluster_is_ok_and_sets_no_fact(tmp_path):
     fake = FakeEksctl({READ: [STOPPED]})
     made, _clock = build(fake)
-    result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
+    result = apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="stopped")
     assert result["changed"] is False and len(fake.calls) == 1
     assert "ansible_facts" not in result
     assert not (tmp_path / "snap.json").exists()
 
 
 def test_start_restores_from_file_and_removes_it(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     store.record("eu-north-1/demo", {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)})
     fake = FakeEksctl({READ: [STOPPED]})
     fake.add(scale("ng-self", "--nodes=2", "--nodes-min=1", "--nodes-max=4"), contract.SCALE_STDOUT)
@@ -87,11 +87,11 @@ def test_start_restores_from_file_and_removes_it(tmp_path):
     assert len(fake.calls) == 4  # read, two writes, one read back
     assert not (tmp_path / "snap.json").exists()
     # Every nodegroup restored: the cluster's key is gone from the fact.
-    assert result["ansible_facts"] == {"eks_capacity_snapshots": {}}
+    assert result["ansible_facts"] == {"eks_recordings": {}}
 
 
 def test_restore_capacity_wins_over_file(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     store.record("eu-north-1/demo", {"ng-1": Capacity(1, 1, 5)})
     fake = FakeEksctl({READ: [STOPPED]})
     fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
@@ -191,7 +191,7 @@ def test_region_from_arn_when_no_region_is_given(tmp_path):
     read = ("get", "nodegroup", "--cluster=demo", "--output=json")
     fake = FakeEksctl({read: [STOPPED], ("get", "cluster", "--name=demo", "--output=json"): [contract.CLUSTER_DESCRIPTION]})
     made, _clock = build(fake, region=None)
-    result = apply(made, store=SnapshotStore(str(tmp_path / "s.json")), state="stopped")
+    result = apply(made, store=RecordingFile(str(tmp_path / "s.json")), state="stopped")
     assert result["region"] == "eu-north-1"
     assert len(fake.calls) == 2
 
@@ -275,27 +275,27 @@ def test_region_from_the_profile_keys_stop_and_start_alike(tmp_path):
     made, _clock = build(fake, region=None)
     # A fresh HOME (no file): only the fact carries the recording, keyed as the stop keyed it.
     fact = {"eu-north-1/demo": RECORDED}
-    result = apply(made, store=SnapshotStore(str(tmp_path / "fresh.json")), state="started", snapshots=fact)
-    assert result["capacity_snapshot_key"] == "eu-north-1/demo"
+    result = apply(made, store=RecordingFile(str(tmp_path / "fresh.json")), state="started", snapshots=fact)
+    assert result["recording_key"] == "eu-north-1/demo"
     assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
-    assert result["eks_capacity_snapshots"] == {}
+    assert result["eks_recordings"] == {}
 
 
 def test_subset_start_spends_only_its_nodegroups(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     store.record("eu-north-1/demo", RECORDED)
     fake = FakeEksctl({READ: [THREE_STOPPED]})
     fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
     made, _clock = build(fake)
     result = apply(made, store=store, state="started", names=["ng-1"], snapshots=dict(OTHER, **{"eu-north-1/demo": RECORDED}))
     left = {"ng-self": RECORDED["ng-self"], "ng-2": RECORDED["ng-2"]}
-    assert result["eks_capacity_snapshots"] == {"eu-north-1/demo": as_dicts(left), "us-east-1/other": as_dicts(OTHER["us-east-1/other"])}
-    assert result["ansible_facts"]["eks_capacity_snapshots"] == result["eks_capacity_snapshots"]
+    assert result["eks_recordings"] == {"eu-north-1/demo": as_dicts(left), "us-east-1/other": as_dicts(OTHER["us-east-1/other"])}
+    assert result["ansible_facts"]["eks_recordings"] == result["eks_recordings"]
     assert store.load("eu-north-1/demo") == left
 
 
 def test_subset_stop_keeps_the_other_recordings(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     running_ng1 = nodegroups_json(("ng-self", "unmanaged", "CREATE_COMPLETE", 0, 0, 4), ("ng-1", "managed", "ACTIVE", 3, 2, 5))
     fake = FakeEksctl({READ: [running_ng1]})
     fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
@@ -305,12 +305,12 @@ def test_subset_stop_keeps_the_other_recordings(tmp_path):
     both = {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium",
                      "nodes": 3},
             "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
-    assert result["eks_capacity_snapshots"] == {"eu-north-1/demo": both}
+    assert result["eks_recordings"] == {"eu-north-1/demo": both}
     assert as_dicts(store.load("eu-north-1/demo")) == {name: {key: entry[key] for key in SIZES} for name, entry in both.items()}
 
 
 def test_deleted_nodegroup_is_warned_about_and_the_others_start(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     store.record("eu-north-1/demo", dict(RECORDED, **{"ng-gone": Capacity(4, 1, 6)}))
     fake = FakeEksctl({READ: [THREE_STOPPED]})
     for name, capacity in RECORDED.items():
@@ -320,7 +320,7 @@ def test_deleted_nodegroup_is_warned_about_and_the_others_start(tmp_path):
     result = apply(made, store=store, state="started")
     assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
     assert any("ng-gone" in warning for warning in result["warnings"])
-    assert result["eks_capacity_snapshots"] == {} and not (tmp_path / "snap.json").exists()
+    assert result["eks_recordings"] == {} and not (tmp_path / "snap.json").exists()
 
 
 def test_corrupt_file_with_restore_capacity_starts_and_only_warns(tmp_path):
@@ -331,7 +331,7 @@ def test_corrupt_file_with_restore_capacity_starts_and_only_warns(tmp_path):
         fake.add(scale(name, "--nodes=%d" % capacity.desired_size, "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size),
                  contract.SCALE_STDOUT)
     made, _clock = build(fake)
-    result = apply(made, store=SnapshotStore(str(path)), state="started", restore=dict(RECORDED))
+    result = apply(made, store=RecordingFile(str(path)), state="started", restore=dict(RECORDED))
     assert result["changed"] is True
     assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
     assert any("cannot read the capacity snapshot" in warning for warning in result["warnings"])
@@ -345,14 +345,14 @@ FARGATE = ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region
 def test_check_mode_stop_creates_no_directory_and_no_lock(tmp_path):
     fake = FakeEksctl({READ: [RUNNING], DESCRIBE: [contract.CLUSTER_DESCRIPTION], FARGATE: ["[]"]})
     made, _clock = build(fake, check_mode=True)
-    apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="stopped")
-    apply(made, store=SnapshotStore(str(tmp_path / "new" / "snap.json")), state="started")
+    apply(made, store=RecordingFile(str(tmp_path / "new" / "snap.json")), state="stopped")
+    apply(made, store=RecordingFile(str(tmp_path / "new" / "snap.json")), state="started")
     assert not (tmp_path / "new").exists()
 
 
 def test_exit_0_without_a_change_fails_after_one_read_back(tmp_path):
     """eksctl says the scale is done, but the sizes read back are the old ones: the task fails, naming the nodegroup."""
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     fake = FakeEksctl({READ: [RUNNING]}, apply_scales=False)
     fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
     fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
@@ -364,7 +364,7 @@ def test_exit_0_without_a_change_fails_after_one_read_back(tmp_path):
     assert {ng["name"]: ng["action"] for ng in details["nodegroups"]} == {"ng-self": "failed", "ng-1": "failed"}
     assert details["changed"] is False
     # The recording made before the writes travels with the failure, its ledger entry with it.
-    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {
+    assert details["eks_recordings"]["eu-north-1/demo"]["ng-1"] == {
         "desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3}
 
 
@@ -386,7 +386,7 @@ def test_a_nodegroup_still_updating_is_not_a_lost_write():
 
 
 def test_a_failed_read_back_after_the_writes_still_reports_them_and_the_recording(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     fake = FakeEksctl({READ: [RUNNING, (1, "", contract.THROTTLED_STDERR)]})
     fake.add(scale("ng-self", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
     fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
@@ -398,7 +398,7 @@ def test_a_failed_read_back_after_the_writes_still_reports_them_and_the_recordin
     assert "the writes before it went through" in raised.value.msg
     assert details["changed"] is True
     assert [outcome["action"] for outcome in details["nodegroups"]] == ["stopped", "stopped"]
-    assert details["eks_capacity_snapshots"]["eu-north-1/demo"]["ng-1"] == {
+    assert details["eks_recordings"]["eu-north-1/demo"]["ng-1"] == {
         "desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3}
 
 
@@ -410,7 +410,7 @@ def test_check_mode_preflight_lists_each_problem_with_its_fix_and_writes_nothing
     fake = FakeEksctl({READ: [nodegroups], DESCRIBE: [json.dumps(items)], FARGATE: [contract.FARGATE_PROFILES]})
     made, clock = build(fake, check_mode=True)
     with pytest.raises(errors.InvalidRequest) as raised:
-        apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
+        apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="stopped")
     checks = raised.value.details["preflight"]
     assert [(check["check"], check["subject"]) for check in checks] == [
         ("nodegroup_busy", "ng-busy"), ("nodegroup_failed", "ng-bad"), ("unscalable_name", "tf_workers"),
@@ -423,7 +423,7 @@ def test_check_mode_preflight_lists_each_problem_with_its_fix_and_writes_nothing
 def test_check_mode_start_names_the_nodegroups_without_a_recording(tmp_path):
     fake = FakeEksctl({READ: [STOPPED], DESCRIBE: [contract.CLUSTER_DESCRIPTION], FARGATE: ["[]"]})
     made, _clock = build(fake, check_mode=True)
-    result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="started", restore={"ng-1": Capacity(3, 2, 5)})
+    result = apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="started", restore={"ng-1": Capacity(3, 2, 5)})
     (check,) = result["preflight"]
     assert (check["check"], check["subject"]) == ("unrecorded", "ng-self")
     assert "max(min_size, 1) = 1" in check["problem"] and "restore_capacity" in check["fix"]
@@ -445,7 +445,7 @@ def test_a_real_run_has_no_preflight_and_makes_no_extra_read():
     assert "preflight" not in result and len(fake.calls) == 1
 
 
-def test_check_mode_preflight_names_a_recording_older_than_snapshot_max_age(tmp_path):
+def test_check_mode_preflight_names_a_recording_older_than_recording_max_age(tmp_path):
     import datetime
     path = tmp_path / "snap.json"
     path.write_text(json.dumps({"version": 1, "clusters": {"eu-north-1/demo": {"nodegroups": {
@@ -456,8 +456,8 @@ def test_check_mode_preflight_names_a_recording_older_than_snapshot_max_age(tmp_
     made, _clock = build(fake, check_mode=True)
     made = made._replace(scaler=type(made.scaler)(made.reader, check_mode=True, clock=made.scaler.clock, sleep=made.scaler.sleep,
                                                   now=lambda: datetime.datetime(2026, 11, 28, 7, 0, tzinfo=datetime.timezone.utc)))
-    result = apply(made, store=SnapshotStore(str(path)), state="started", snapshot_max_age=72)
+    result = apply(made, store=RecordingFile(str(path)), state="started", recording_max_age=72)
     (check,) = result["preflight"]
     assert (check["check"], check["subject"]) == ("stale_recording", "ng-1")
-    assert "stopped 180.0 hours ago, more than snapshot_max_age=72" in check["problem"]
-    assert apply(made, store=SnapshotStore(str(path)), state="started", snapshot_max_age=0)["preflight"] == []
+    assert "stopped 180.0 hours ago, more than recording_max_age=72" in check["problem"]
+    assert apply(made, store=RecordingFile(str(path)), state="started", recording_max_age=0)["preflight"] == []

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotStore
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import RecordingFile
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import FakeEksctl
 from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, apply, build, scale
@@ -52,7 +52,7 @@ def fact_entry(name, stopped_at, instance_type, nodes):
 
 
 def test_a_stop_records_its_time_instance_types_and_node_counts_in_the_file_and_the_fact(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     fake = FakeEksctl({READ: [RUNNING]})
     stops(fake, SIZES)
     made, clock = build(fake)
@@ -61,14 +61,14 @@ def test_a_stop_records_its_time_instance_types_and_node_counts_in_the_file_and_
     expected = {"ng-a": StopRecord(NIGHT, "m5.large", 3), "ng-b": StopRecord(NIGHT, "t3.medium", 2), "ng-c": StopRecord(NIGHT, None, 1)}
     assert result["ledger"] == {name: stop.as_dict() for name, stop in expected.items()}
     assert store.load_entry(KEY) == (SIZES, expected)
-    assert result["ansible_facts"]["eks_capacity_snapshots"][KEY]["ng-c"] == fact_entry("ng-c", NIGHT, None, 1)
+    assert result["ansible_facts"]["eks_recordings"][KEY]["ng-c"] == fact_entry("ng-c", NIGHT, None, 1)
 
 
 def test_check_mode_stop_reports_the_ledger_it_would_record_and_writes_nothing(tmp_path):
     fake = FakeEksctl({READ: [RUNNING], ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION],
                        ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1"): ["[]"]})
     made, _clock = build(fake, check_mode=True)
-    result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
+    result = apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="stopped")
     assert result["ledger"]["ng-a"] == {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "m5.large", "nodes": 3}
     assert not (tmp_path / "snap.json").exists() and "ansible_facts" not in result
 
@@ -80,10 +80,10 @@ def test_a_start_from_the_fact_alone_reports_exact_savings_with_prices(tmp_path)
     made, _clock = build(fake)
     fact = {KEY: {"ng-a": fact_entry("ng-a", NIGHT, "m5.large", 3), "ng-b": fact_entry("ng-b", NIGHT, "t3.medium", 2),
                   "ng-c": fact_entry("ng-c", NIGHT, None, 1)}}
-    from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_capacity_snapshots
+    from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_recordings
 
-    snapshots, ledgers = validate_capacity_snapshots(fact)
-    result = apply(made, store=SnapshotStore(str(tmp_path / "fresh.json")), state="started", snapshots=snapshots, ledgers=ledgers,
+    snapshots, ledgers = validate_recordings(fact)
+    result = apply(made, store=RecordingFile(str(tmp_path / "fresh.json")), state="started", snapshots=snapshots, ledgers=ledgers,
                    hourly_prices=PRICES)
     savings = result["savings"]
     assert savings["started_at"] == "2026-11-28T07:00:00Z"
@@ -94,11 +94,11 @@ def test_a_start_from_the_fact_alone_reports_exact_savings_with_prices(tmp_path)
     # 28.5 + 19 + 9.5 node-hours; 28.5 x 0.096 + 19 x 0.0416 = 3.5264
     assert savings["total"] == {"nodegroups": 3, "stopped_for": HOURS_9_30, "node_hours_avoided": 57.0, "estimated_saving": 3.53, "partial": True}
     # Every recording spent: nothing of the ledger is left in the fact either.
-    assert result["eks_capacity_snapshots"] == {}
+    assert result["eks_recordings"] == {}
 
 
 def test_partial_stop_then_a_later_stop_of_the_rest_keep_their_own_times(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     fake = FakeEksctl({READ: [RUNNING]})
     stops(fake, ["ng-a"])
     made, clock = build(fake)
@@ -122,7 +122,7 @@ def test_partial_stop_then_a_later_stop_of_the_rest_keep_their_own_times(tmp_pat
 
 
 def test_a_subset_start_reports_only_what_it_restores_and_keeps_the_rest_of_the_ledger(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     ledger = {"ng-a": StopRecord(NIGHT, "m5.large", 3), "ng-b": StopRecord(NIGHT, "t3.medium", 2)}
     store.record(KEY, {"ng-a": SIZES["ng-a"], "ng-b": SIZES["ng-b"]}, None, ledger)
     fake = FakeEksctl({READ: [STOPPED]})
@@ -130,12 +130,12 @@ def test_a_subset_start_reports_only_what_it_restores_and_keeps_the_rest_of_the_
     made, _clock = build(fake)
     result = apply(made, store=store, state="started", names=["ng-a"], hourly_prices=PRICES)
     assert list(result["savings"]["nodegroups"]) == ["ng-a"] and result["savings"]["total"]["estimated_saving"] == 2.74
-    assert result["eks_capacity_snapshots"] == {KEY: {"ng-b": fact_entry("ng-b", NIGHT, "t3.medium", 2)}}
+    assert result["eks_recordings"] == {KEY: {"ng-b": fact_entry("ng-b", NIGHT, "t3.medium", 2)}}
     assert store.load_entry(KEY) == ({"ng-b": SIZES["ng-b"]}, {"ng-b": ledger["ng-b"]})
 
 
 def test_check_mode_start_reports_the_savings_so_far_and_spends_nothing(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     store.record(KEY, dict(SIZES), None, {"ng-a": StopRecord(NIGHT, "m5.large", 3)})
     before = (tmp_path / "snap.json").read_text()
     fake = FakeEksctl({READ: [STOPPED], ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION],
@@ -149,7 +149,7 @@ def test_check_mode_start_reports_the_savings_so_far_and_spends_nothing(tmp_path
 
 
 def test_a_failed_start_reports_the_savings_of_what_it_restored_and_keeps_the_rest_recorded(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     ledger = {name: StopRecord(NIGHT, "m5.large", SIZES[name].desired_size) for name in SIZES}
     store.record(KEY, dict(SIZES), None, ledger)
     fake = FakeEksctl({READ: [STOPPED]})
@@ -169,7 +169,7 @@ def test_a_wait_before_the_stop_stamps_the_time_the_stop_ran(tmp_path):
     fake = FakeEksctl({READ: [busy, nodegroups(("ng-a", "m5.large", 3, 2, 5))]})
     stops(fake, ["ng-a"])
     made, _clock = build(fake)
-    result = apply(made, store=SnapshotStore(str(tmp_path / "snap.json")), state="stopped")
+    result = apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="stopped")
     assert result["ledger"]["ng-a"]["stopped_at"] == "2026-11-28T07:00:05Z"  # after one wait_sleep of 5 s
 
 
@@ -177,8 +177,8 @@ def test_hourly_prices_are_only_for_a_start():
     from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import scale_request
 
     params = {"state": "stopped", "cluster": "demo", "name": None, "desired_size": None, "min_size": None, "max_size": None,
-              "restore_capacity": None, "capacity_snapshots": None, "hourly_prices": {"m5.large": 0.096}, "wait_timeout": 10,
-              "wait_sleep": 1, "snapshot_path": "/nonexistent/snap.json", "wait": False, "snapshot_max_age": 72, "start_unrecorded": True}
+              "restore_capacity": None, "recordings": None, "hourly_prices": {"m5.large": 0.096}, "wait_timeout": 10,
+              "wait_sleep": 1, "recording_path": "/nonexistent/snap.json", "wait": False, "recording_max_age": 72, "start_unrecorded": True}
     with pytest.raises(errors.InvalidRequest, match="^hourly_prices can only be used with state=started"):
         scale_request(params)
     assert scale_request(dict(params, state="started")).hourly_prices == {"m5.large": 0.096}

@@ -96,10 +96,10 @@ def test_unscalable_name_message_names_eksctls_rule():
 FACT_ENTRY = {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z", "instance_type": "m5.large", "nodes": 3}
 
 
-def test_capacity_snapshots_take_the_facts_ledger_fields_and_restore_capacity_does_not():
+def test_recordings_take_the_facts_ledger_fields_and_restore_capacity_does_not():
     from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
 
-    snapshots, ledgers = validation.validate_capacity_snapshots({"eu-north-1/demo": {"ng-1": FACT_ENTRY,
+    snapshots, ledgers = validation.validate_recordings({"eu-north-1/demo": {"ng-1": FACT_ENTRY,
                                                                                      "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 2}}})
     assert snapshots == {"eu-north-1/demo": {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 2)}}
     assert ledgers == {"eu-north-1/demo": {"ng-1": StopRecord("2026-11-27T21:30:00Z", "m5.large", 3)}}
@@ -109,16 +109,16 @@ def test_capacity_snapshots_take_the_facts_ledger_fields_and_restore_capacity_do
 
 @pytest.mark.parametrize("entry, message", [
     (dict(FACT_ENTRY, stopped_at="yesterday"),
-     "capacity_snapshots[eu-north-1/demo][ng-1].stopped_at must be a UTC time written like 2026-11-27T21:30:00Z, got 'yesterday'"),
-    (dict(FACT_ENTRY, nodes=-3), "capacity_snapshots[eu-north-1/demo][ng-1].nodes must be an integer from 0 to 2147483647, got -3"),
+     "recordings[eu-north-1/demo][ng-1].stopped_at must be a UTC time written like 2026-11-27T21:30:00Z, got 'yesterday'"),
+    (dict(FACT_ENTRY, nodes=-3), "recordings[eu-north-1/demo][ng-1].nodes must be an integer from 0 to 2147483647, got -3"),
     ({key: value for key, value in FACT_ENTRY.items() if key != "nodes"},
-     "capacity_snapshots[eu-north-1/demo][ng-1].nodes must be given with stopped_at and instance_type"),
-    (dict(FACT_ENTRY, colour="red"), "capacity_snapshots[eu-north-1/demo][ng-1] has unknown keys: colour"),
-    (dict(FACT_ENTRY, max_size=None), "capacity_snapshots[eu-north-1/demo][ng-1] lacks max_size"),
+     "recordings[eu-north-1/demo][ng-1].nodes must be given with stopped_at and instance_type"),
+    (dict(FACT_ENTRY, colour="red"), "recordings[eu-north-1/demo][ng-1] has unknown keys: colour"),
+    (dict(FACT_ENTRY, max_size=None), "recordings[eu-north-1/demo][ng-1] lacks max_size"),
 ])
-def test_capacity_snapshots_ledger_fields_are_checked(entry, message):
+def test_recordings_ledger_fields_are_checked(entry, message):
     with pytest.raises(InvalidRequest) as caught:
-        validation.validate_capacity_snapshots({"eu-north-1/demo": {"ng-1": entry}})
+        validation.validate_recordings({"eu-north-1/demo": {"ng-1": entry}})
     assert caught.value.msg == message
 
 

@@ -12,7 +12,7 @@ and the playbooks only pass the values through.
 * The key of a cluster is ``<region>/<cluster>``, with the region the module resolved (its
   option, the environment, or the cluster's ARN when eksctl took it from the profile).
 * Recordings merge per nodegroup, the first source that has a nodegroup winning: an explicit
-  ``restore_capacity``, then the host fact ``eks_capacity_snapshots``, then the file. A stop
+  ``restore_capacity``, then the host fact ``eks_recordings``, then the file. A stop
   records only the nodegroups it found running (a nodegroup already at zero keeps its earlier
   recording: the first stop wins), and a start removes only the nodegroups it started.
 * The fact is ``{"<region>/<cluster>": {"<nodegroup>": {desired_size, min_size, max_size, stopped_at,
@@ -47,14 +47,14 @@ Value = t.TypeVar("Value", Capacity, StopRecord)
 
 # The file's format. A reader refuses a newer one rather than rewrite what it does not understand.
 FORMAT_VERSION = 1
-DEFAULT_SNAPSHOT_PATH = "~/.ansible/eks_tools.eksctl/capacity_snapshots.json"
+DEFAULT_RECORDING_PATH = "~/.ansible/eks_tools.eksctl/recordings.json"
 
 
-class SnapshotError(EksctlError):
+class RecordingError(EksctlError):
     """The snapshot file cannot be read or written."""
 
 
-def snapshot_key(region: str | None, cluster: str) -> str:
+def recording_key(region: str | None, cluster: str) -> str:
     return "%s/%s" % (region or "default", cluster)
 
 
@@ -90,7 +90,7 @@ def capacities_from_dict(data: dict[str, t.Any], *, source: str) -> dict[str, Ca
         try:
             capacities[name] = Capacity(*(int(entry[key]) for key in SIZE_OPTIONS))
         except (KeyError, TypeError, ValueError, OverflowError):
-            raise SnapshotError("%s has a malformed entry for nodegroup %r: %r" % (source, name, entry)) from None
+            raise RecordingError("%s has a malformed entry for nodegroup %r: %r" % (source, name, entry)) from None
     return capacities
 
 
@@ -118,7 +118,7 @@ def recording_from_facts(snapshots: t.Mapping[str, Recording] | None, key: str) 
 
 def facts_with(snapshots: t.Mapping[str, Recording] | None, key: str, recording: t.Mapping[str, Capacity],
                ledgers: t.Mapping[str, Ledger] | None = None, ledger: Ledger | None = None) -> dict[str, dict[str, dict[str, t.Any]]]:
-    """The fact ``eks_capacity_snapshots``: every cluster of ``snapshots`` (with its ledger from ``ledgers``), and ``key``
+    """The fact ``eks_recordings``: every cluster of ``snapshots`` (with its ledger from ``ledgers``), and ``key``
     set to ``recording`` with the entries of ``ledger`` for its nodegroups (dropped when empty)."""
     facts = {other: entries_to_dict(entry, (ledgers or {}).get(other)) for other, entry in sorted((snapshots or {}).items()) if other != key}
     if recording:
@@ -129,12 +129,12 @@ def facts_with(snapshots: t.Mapping[str, Recording] | None, key: str, recording:
 # --------------------------------------------------------------------------- the file
 
 
-class SnapshotStore:
+class RecordingFile:
     def __init__(self, path: str) -> None:
         self.path = path
 
     def _target(self) -> str:
-        # A symlinked snapshot_path is written through: the rename lands on the file it points at.
+        # A symlinked recording_path is written through: the rename lands on the file it points at.
         return os.path.realpath(self.path)
 
     @contextlib.contextmanager
@@ -145,7 +145,7 @@ class SnapshotStore:
             os.makedirs(directory, mode=0o700, exist_ok=True)
             lock_fd = os.open(target + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
         except OSError as exc:
-            raise SnapshotError("cannot open the capacity snapshot %s: %s" % (self.path, exc.strerror)) from None
+            raise RecordingError("cannot open the capacity snapshot %s: %s" % (self.path, exc.strerror)) from None
         try:
             fcntl.flock(lock_fd, fcntl.LOCK_EX)
             # Read under the lock: the write that follows is based on what no other writer can change meanwhile.
@@ -162,15 +162,15 @@ class SnapshotStore:
             return {"version": FORMAT_VERSION, "clusters": {}}
         except (OSError, ValueError, RecursionError) as exc:
             # Never overwrite a snapshot we cannot read: it may hold the only copy of the sizes.
-            raise SnapshotError("cannot read the capacity snapshot %s (%s); fix or move it, or pass restore_capacity" % (self.path, exc)) from None
+            raise RecordingError("cannot read the capacity snapshot %s (%s); fix or move it, or pass restore_capacity" % (self.path, exc)) from None
         if not isinstance(document, dict) or not isinstance(document.get("clusters"), dict):
-            raise SnapshotError("the capacity snapshot %s is not in the expected format; fix or move it" % self.path)
+            raise RecordingError("the capacity snapshot %s is not in the expected format; fix or move it" % self.path)
         # A hand-written file may lack the version: it is read as version 1, the only format there has been so far.
         version = document.get("version", FORMAT_VERSION)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise SnapshotError("the capacity snapshot %s has no valid format version (%r); fix or move it" % (self.path, version))
+            raise RecordingError("the capacity snapshot %s has no valid format version (%r); fix or move it" % (self.path, version))
         if version > FORMAT_VERSION:
-            raise SnapshotError("the capacity snapshot %s has format version %d, written by a newer eks_tools.eksctl (this one reads version %d); "
+            raise RecordingError("the capacity snapshot %s has format version %d, written by a newer eks_tools.eksctl (this one reads version %d); "
                                 "upgrade the collection on this controller, or pass restore_capacity" % (self.path, version, FORMAT_VERSION))
         return document
 
@@ -188,13 +188,13 @@ class SnapshotStore:
                 os.fsync(handle.fileno())
             os.replace(temp, target)
         except OSError as exc:
-            raise SnapshotError("cannot write the capacity snapshot %s: %s" % (self.path, exc.strerror)) from None
+            raise RecordingError("cannot write the capacity snapshot %s: %s" % (self.path, exc.strerror)) from None
 
     @staticmethod
     def _entry(document: dict[str, t.Any], key: str, source: str) -> tuple[Recording, Ledger]:
         entry = document["clusters"].get(key) or {}
         if not isinstance(entry, dict) or not isinstance(entry.get("nodegroups") or {}, dict):
-            raise SnapshotError("%s has a malformed entry for %r" % (source, key))
+            raise RecordingError("%s has a malformed entry for %r" % (source, key))
         nodegroups = entry.get("nodegroups") or {}
         return capacities_from_dict(nodegroups, source=source), ledger_from_dict(nodegroups)
 

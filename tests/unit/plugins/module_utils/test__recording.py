@@ -11,12 +11,12 @@ import threading
 import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import SnapshotError, SnapshotStore, snapshot_key
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import RecordingError, RecordingFile, recording_key
 
 
 def test_record_load_forget_roundtrip(tmp_path):
     path = tmp_path / "deep" / "snap.json"
-    store = SnapshotStore(str(path))
+    store = RecordingFile(str(path))
     assert store.load("eu-north-1/demo") == {}
     store.record("eu-north-1/demo", {"a": Capacity(3, 2, 5), "b": Capacity(1, 1, 2)})
     store.record("us-east-1/other", {"x": Capacity(1, 0, 1)})
@@ -33,8 +33,8 @@ def test_record_load_forget_roundtrip(tmp_path):
 def test_unreadable_snapshot_is_never_overwritten(tmp_path):
     path = tmp_path / "snap.json"
     path.write_text("{not json")
-    store = SnapshotStore(str(path))
-    with pytest.raises(SnapshotError, match="cannot read the capacity snapshot"):
+    store = RecordingFile(str(path))
+    with pytest.raises(RecordingError, match="cannot read the capacity snapshot"):
         store.record("eu-north-1/demo", {"a": Capacity(1, 1, 1)})
     assert path.read_text() == "{not json"
 
@@ -42,8 +42,8 @@ def test_unreadable_snapshot_is_never_overwritten(tmp_path):
 def test_malformed_entry_is_reported(tmp_path):
     path = tmp_path / "snap.json"
     path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"nodegroups": {"a": {"desired_size": 1}}}}}))
-    with pytest.raises(SnapshotError, match="malformed entry for nodegroup 'a'"):
-        SnapshotStore(str(path)).load("r/c")
+    with pytest.raises(RecordingError, match="malformed entry for nodegroup 'a'"):
+        RecordingFile(str(path)).load("r/c")
 
 
 @pytest.mark.parametrize("version, fragment", [
@@ -56,9 +56,9 @@ def test_a_snapshot_of_another_format_version_is_refused_and_kept(tmp_path, vers
     path = tmp_path / "snap.json"
     text = json.dumps({"version": version, "clusters": {"r/c": {"nodegroups": {"a": {"desired_size": 1, "min_size": 1, "max_size": 2}}}}})
     path.write_text(text)
-    store = SnapshotStore(str(path))
+    store = RecordingFile(str(path))
     for read in (lambda: store.load("r/c"), lambda: store.record("r/c", {"b": Capacity(1, 1, 1)}), lambda: store.forget("r/c", ["a"])):
-        with pytest.raises(SnapshotError) as raised:
+        with pytest.raises(RecordingError) as raised:
             read()
         assert fragment in raised.value.msg
     assert path.read_text() == text
@@ -67,11 +67,11 @@ def test_a_snapshot_of_another_format_version_is_refused_and_kept(tmp_path, vers
 def test_a_snapshot_without_a_version_is_read_as_version_1(tmp_path):
     path = tmp_path / "snap.json"
     path.write_text(json.dumps({"clusters": {"r/c": {"nodegroups": {"a": {"desired_size": 1, "min_size": 1, "max_size": 2}}}}}))
-    assert SnapshotStore(str(path)).load("r/c") == {"a": Capacity(1, 1, 2)}
+    assert RecordingFile(str(path)).load("r/c") == {"a": Capacity(1, 1, 2)}
 
 
 def test_parallel_writers_lose_nothing(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     threads = [threading.Thread(target=store.record, args=("r/c%d" % index, {"a": Capacity(index, 0, 50)})) for index in range(20)]
     for thread in threads:
         thread.start()
@@ -81,25 +81,25 @@ def test_parallel_writers_lose_nothing(tmp_path):
         assert store.load("r/c%d" % index) == {"a": Capacity(index, 0, 50)}
 
 
-def test_snapshot_key():
-    assert snapshot_key("eu-north-1", "demo") == "eu-north-1/demo"
-    assert snapshot_key(None, "demo") == "default/demo"
+def test_recording_key():
+    assert recording_key("eu-north-1", "demo") == "eu-north-1/demo"
+    assert recording_key(None, "demo") == "default/demo"
 
 
 def test_record_merges_under_the_lock_so_concurrent_stops_keep_both(tmp_path):
     """Two stops of different nodegroups of one cluster, the second planned before the first wrote: both recordings stay."""
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     first_planned = {"ng-1": Capacity(3, 2, 5)}
     second_planned = {"ng-2": Capacity(1, 1, 3)}
-    assert store.load("r/c") == {} and SnapshotStore(str(tmp_path / "snap.json")).load("r/c") == {}
+    assert store.load("r/c") == {} and RecordingFile(str(tmp_path / "snap.json")).load("r/c") == {}
     store.record("r/c", first_planned, first_planned)
-    merged, _ledger = SnapshotStore(str(tmp_path / "snap.json")).record("r/c", second_planned, second_planned)
+    merged, _ledger = RecordingFile(str(tmp_path / "snap.json")).record("r/c", second_planned, second_planned)
     assert merged == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3)}
     assert store.load("r/c") == merged
 
 
 def test_record_first_stop_wins_for_nodegroups_it_did_not_find_running(tmp_path):
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     store.record("r/c", {"ng-1": Capacity(3, 2, 5)})
     # A later stop found ng-1 at zero (planned at zero) and ng-2 running: ng-1 keeps the first recording.
     merged, _ledger = store.record("r/c", {"ng-2": Capacity(1, 1, 3)}, {"ng-1": Capacity(0, 0, 5), "ng-2": Capacity(1, 1, 3)})
@@ -112,7 +112,7 @@ def test_record_waits_for_a_lock_held_by_another_process_and_loses_nothing(tmp_p
     import sys
 
     path = tmp_path / "snap.json"
-    SnapshotStore(str(path)).record("r/c", {"ng-1": Capacity(3, 2, 5)})
+    RecordingFile(str(path)).record("r/c", {"ng-1": Capacity(3, 2, 5)})
     # Another process reads under the lock, and writes ng-2 only after this one has tried to record ng-3: without
     # waiting for the lock, ng-3 would be written in between and then lost.
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -126,7 +126,7 @@ def test_record_waits_for_a_lock_held_by_another_process_and_loses_nothing(tmp_p
         "json.dump(doc, open(sys.argv[1], 'w'))\n"), str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        recorder = threading.Thread(target=SnapshotStore(str(path)).record, args=("r/c", {"ng-3": Capacity(2, 0, 4)}))
+        recorder = threading.Thread(target=RecordingFile(str(path)).record, args=("r/c", {"ng-3": Capacity(2, 0, 4)}))
         recorder.start()
         recorder.join(0.2)
         assert recorder.is_alive(), "record must wait for the lock"
@@ -135,8 +135,8 @@ def test_record_waits_for_a_lock_held_by_another_process_and_loses_nothing(tmp_p
         recorder.join()
     finally:
         holder.communicate()
-    assert fcntl  # the holder used flock, as SnapshotStore does
-    assert SnapshotStore(str(path)).load("r/c") == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3), "ng-3": Capacity(2, 0, 4)}
+    assert fcntl  # the holder used flock, as RecordingFile does
+    assert RecordingFile(str(path)).load("r/c") == {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 3), "ng-3": Capacity(2, 0, 4)}
 
 
 def test_symlinked_path_is_written_through(tmp_path):
@@ -145,7 +145,7 @@ def test_symlinked_path_is_written_through(tmp_path):
     real.write_text(json.dumps({"version": 1, "clusters": {}}))
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    store = SnapshotStore(str(link))
+    store = RecordingFile(str(link))
     store.record("r/c", {"a": Capacity(1, 1, 2)})
     assert link.is_symlink()
     assert json.loads(real.read_text())["clusters"]["r/c"]["nodegroups"] == {"a": {"desired_size": 1, "min_size": 1, "max_size": 2}}
@@ -154,13 +154,13 @@ def test_symlinked_path_is_written_through(tmp_path):
 
 def test_load_creates_nothing(tmp_path):
     path = tmp_path / "missing-dir" / "snap.json"
-    assert SnapshotStore(str(path)).load("r/c") == {}
-    SnapshotStore(str(path)).forget("r/c", ["a"])
+    assert RecordingFile(str(path)).load("r/c") == {}
+    RecordingFile(str(path)).forget("r/c", ["a"])
     assert not (tmp_path / "missing-dir").exists()
 
 
 def test_recordings_merge_first_source_wins_and_fact_shape():
-    from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import facts_with, merge_recordings, without
+    from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import facts_with, merge_recordings, without
 
     merged = merge_recordings({"a": Capacity(1, 1, 2)}, {"a": Capacity(9, 9, 9), "b": Capacity(3, 0, 4)})
     assert merged == {"a": Capacity(1, 1, 2), "b": Capacity(3, 0, 4)}
@@ -180,7 +180,7 @@ LATER = "2026-11-28T01:00:00Z"
 
 def test_the_ledger_is_recorded_beside_the_sizes_and_read_back(tmp_path):
     path = tmp_path / "snap.json"
-    store = SnapshotStore(str(path))
+    store = RecordingFile(str(path))
     recording, ledger = store.record("r/c", {"a": Capacity(3, 2, 5)}, None, {"a": StopRecord(NIGHT, "m5.large", 3)})
     assert (recording, ledger) == ({"a": Capacity(3, 2, 5)}, {"a": StopRecord(NIGHT, "m5.large", 3)})
     document = json.loads(path.read_text())
@@ -196,7 +196,7 @@ def test_a_file_written_before_the_ledger_is_read_with_an_unknown_ledger(tmp_pat
     path = tmp_path / "snap.json"
     path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"recorded_at": NIGHT, "nodegroups": {
         "a": {"desired_size": 3, "min_size": 2, "max_size": 5}}}}}))
-    assert SnapshotStore(str(path)).load_entry("r/c") == ({"a": Capacity(3, 2, 5)}, {})
+    assert RecordingFile(str(path)).load_entry("r/c") == ({"a": Capacity(3, 2, 5)}, {})
 
 
 def test_a_ledger_field_that_cannot_be_read_leaves_the_sizes_readable(tmp_path):
@@ -205,12 +205,12 @@ def test_a_ledger_field_that_cannot_be_read_leaves_the_sizes_readable(tmp_path):
     path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"nodegroups": {
         "a": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "last night", "nodes": 3},
         "b": {"desired_size": 1, "min_size": 1, "max_size": 2, "stopped_at": NIGHT, "instance_type": None, "nodes": 1}}}}}))
-    assert SnapshotStore(str(path)).load_entry("r/c") == ({"a": Capacity(3, 2, 5), "b": Capacity(1, 1, 2)}, {"b": StopRecord(NIGHT, None, 1)})
+    assert RecordingFile(str(path)).load_entry("r/c") == ({"a": Capacity(3, 2, 5), "b": Capacity(1, 1, 2)}, {"b": StopRecord(NIGHT, None, 1)})
 
 
 def test_record_keeps_each_nodegroups_ledger_with_the_sizes_it_keeps(tmp_path):
     """A partial stop, then a later stop of the rest: each nodegroup keeps the time of the stop that stopped it (first stop wins)."""
-    store = SnapshotStore(str(tmp_path / "snap.json"))
+    store = RecordingFile(str(tmp_path / "snap.json"))
     store.record("r/c", {"ng-1": Capacity(3, 2, 5)}, None, {"ng-1": StopRecord(NIGHT, "m5.large", 3)})
     # The later stop found ng-1 at zero and planned it from an older source (which the file overrules), and ng-2 running.
     planned = {"ng-1": Capacity(0, 0, 5), "ng-2": Capacity(1, 1, 3)}
@@ -224,14 +224,14 @@ def test_record_keeps_each_nodegroups_ledger_with_the_sizes_it_keeps(tmp_path):
 def test_record_over_a_recording_without_ledger_keeps_it_unknown(tmp_path):
     path = tmp_path / "snap.json"
     path.write_text(json.dumps({"version": 1, "clusters": {"r/c": {"nodegroups": {"old": {"desired_size": 2, "min_size": 1, "max_size": 3}}}}}))
-    store = SnapshotStore(str(path))
+    store = RecordingFile(str(path))
     _recording, ledger = store.record("r/c", {"new": Capacity(1, 1, 2)}, {"old": Capacity(0, 0, 3), "new": Capacity(1, 1, 2)},
                                       {"old": StopRecord(LATER, None, 0), "new": StopRecord(LATER, None, 1)})
     assert ledger == {"new": StopRecord(LATER, None, 1)}
 
 
 def test_the_fact_carries_each_clusters_ledger():
-    from ansible_collections.eks_tools.eksctl.plugins.module_utils._snapshots import facts_with
+    from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import facts_with
 
     others = {"us-east-1/x": {"n": Capacity(2, 1, 3), "m": Capacity(1, 1, 1)}}
     ledgers = {"us-east-1/x": {"n": StopRecord(NIGHT, "t3.medium", 2)}}
