@@ -17,47 +17,26 @@ import time
 import typing as t
 
 from . import _errors as errors
+from ._failures import FailureKind, classify
 from ._parsing import (
-    classify_cause,
     classify_failure,
     error_line,
+    excerpt,
     parse_cluster_description,
     parse_cluster_list,
     parse_fargate_profiles,
     parse_nodegroups,
     skipped_regions,
+    region_advice,
+    short_cause,
 )
 from ._runner import CommandResult, Runner
 
-FAILURE_CLASSES: dict[str | None, type[errors.CommandFailed]] = {
-    "throttling": errors.ThrottlingError,
-    "credentials": errors.CredentialsError,
-    "region": errors.RegionError,
-    "nodegroup_not_found": errors.NodegroupNotFound,
-    "cluster_not_found": errors.ClusterNotFound,
-    "resource_in_use": errors.ResourceInUse,
-    "cluster_unavailable": errors.ClusterUnavailable,
-    "not_eks": errors.NotEksCluster,
-    "kubernetes_access": errors.KubernetesAccessError,
-}
-
-FAILURE_HINTS = {
-    "credentials": " (check the AWS credentials: access_key/secret_key/session_token, profile, or the environment)",
-    "region": " (set the region option, AWS_REGION or a profile region)",
-    "throttling": " (AWS kept throttling after all retries; raise retries or retry_delay, or lower parallelism)",
-    "network": " (the connection to AWS kept breaking off; check the network path or proxy, or raise retries)",
-    "unscalable_name": " (eksctl scales only nodegroups whose names hold nothing but letters, digits and '-'; scale this one with the EKS"
-                       " console or API)",
-    "not_eks": " (the cluster is registered through EKS Connector; its nodes are managed by its own Kubernetes provider, not by eksctl)",
-    "kubernetes_access": (" (eksctl reads the nodes of self-managed nodegroups through the cluster's Kubernetes API: let this host reach the"
-                          " API endpoint (public access or a network path to the private endpoint) and grant this identity 'list nodes'"
-                          " through an access entry or aws-auth; or name managed nodegroups only, which are read without it)"),
-}
-
 MAX_BACKOFF = 60.0
-# Failures worth another attempt: AWS asked to slow down, or the connection broke off mid-answer. Every
-# eksctl command the collection runs may run again: reads are reads, and a scale sets absolute sizes.
-RETRIED = frozenset(("throttling", "network"))
+# eksctl's cause in a message; the whole of it is in the result's stderr and cause.
+CAUSE_LENGTH = 160
+# Every eksctl command the collection runs may run again (reads are reads, and a scale sets absolute sizes), so each
+# failure kind the table marks as retried (AWS asked to slow down, a connection broke off mid-answer) is tried again.
 ALL_REGIONS_START = "us-east-1"
 
 T = t.TypeVar("T")
@@ -207,21 +186,26 @@ class EksctlClient:
                     continue
                 return result
             kind = classify_failure(result.stderr)
-            if kind in RETRIED and attempt < self.retries:
+            if kind is not None and kind.retried and attempt < self.retries:
                 self.sleep(self.backoff(attempt))
                 attempt += 1
                 continue
             raise self.failure(argv, result, kind, what=what, attempts=attempt + 1)
 
-    def failure(self, argv: list[str], result: CommandResult, kind: str | None, *, what: str, attempts: int) -> errors.CommandFailed:
+    def failure(self, argv: list[str], result: CommandResult, kind: FailureKind | None, *, what: str, attempts: int) -> errors.EksctlError:
+        """One line: what failed, eksctl's cause (shortened; the whole of it is in ``stderr``), then what to do."""
         stderr = self._redact(result.stderr)
         stdout = self._redact(result.stdout)
         cause = self._redact(error_line(result.stderr) or error_line(result.stdout)) or "exit status %d with no output" % result.rc
-        suffix = FAILURE_HINTS.get(kind or "", "")
-        if kind in RETRIED:
-            suffix = " after %d attempts%s" % (attempts, suffix)
-        error_class = FAILURE_CLASSES.get(kind, errors.CommandFailed)
-        return error_class("Failed to %s: %s%s" % (what, cause, suffix), cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr)
+        hint = kind.hint if kind else ""
+        if kind is not None and kind.name == "region":
+            cause, hint = region_advice(cause, self.region)
+        cause = short_cause(cause)
+        if kind is not None and kind.retried:
+            hint = "after %d attempts; %s" % (attempts, hint)
+        error_class = kind.error if kind else errors.CommandFailed
+        message = "Failed to %s: %s%s" % (what, excerpt(cause, CAUSE_LENGTH), " (%s)" % hint if hint else "")
+        return error_class(message, cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr, cause=cause)
 
     def parse(self, parser: t.Callable[[str], T], result: CommandResult, argv: list[str]) -> T:
         """Parse eksctl's stdout; a parse error names the command, and like every failure carries no secret."""
@@ -245,7 +229,7 @@ class EksctlClient:
         flags = {"all-regions": all_regions, "output": "json"}
 
         def skipped_for_a_transient_reason(result: CommandResult) -> bool:
-            return any(classify_cause(cause) in RETRIED for cause in skipped_regions(result.stderr).values())
+            return any(getattr(classify(cause), "retried", False) for cause in skipped_regions(result.stderr).values())
 
         try:
             result = self.call(["get", "cluster"], flags, what="list the clusters of %s" % where, incomplete=skipped_for_a_transient_reason)

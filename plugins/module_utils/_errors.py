@@ -91,3 +91,8 @@ class NodegroupFailed(EksctlError):
 
 class OperationFailed(EksctlError):
     """Some writes of a multi-nodegroup operation failed; ``details`` has the per-nodegroup outcome."""
+
+
+class Unrecorded(EksctlError):
+    """A start found stopped nodegroups with no recording anywhere and, told not to guess (``start_unrecorded=false``), kept
+    them stopped: a recording may have been lost, and only a person can tell. ``details`` has the result."""

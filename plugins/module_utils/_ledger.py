@@ -5,12 +5,11 @@
 # This module_utils file is PRIVATE to the eks_tools.eksctl collection.
 # It may change or disappear at any time without notice.
 
-"""The savings ledger: what a stop records of each nodegroup (when, which instance type, how many nodes), and what
-a start reports from it (how long each nodegroup was stopped, the node-hours avoided and, given prices, the
-estimated saving).
+"""The savings ledger: what a start reports from what its stop recorded of each nodegroup (when, which instance type,
+how many nodes; the recording keeps those fields, ``_recording``): how long each nodegroup was stopped, the node-hours
+avoided and, given prices, the estimated saving.
 
-Pure: the time of the stop or start comes in as a value, so every figure is exact under test. ``_recording`` keeps
-the entries beside the recorded sizes, in the file and in the host fact.
+Pure: the times of the stop and the start come in as values, so every figure is exact under test.
 
 * Times are UTC, to the second, written ``YYYY-MM-DDTHH:MM:SSZ``.
 * A nodegroup without an entry (a recording made before there was a ledger, or sizes given only in
@@ -24,15 +23,8 @@ from __future__ import annotations
 import datetime
 import typing as t
 
-from ._model import Capacity, Ledger, StopRecord, Step
-
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-TIME_EXAMPLE = "2026-11-27T21:30:00Z"
-LEDGER_KEYS = ("stopped_at", "instance_type", "nodes")
-# eksctl prints "-" (or "" for a self-managed group with mixed instances) when it knows no instance type.
-NO_INSTANCE_TYPE = ("", "-")
-NODES_LIMIT = 2 ** 31 - 1
-
+from ._model import Ledger
+from ._recording.document import TIME_FORMAT, parse_time
 
 def moment(now: datetime.datetime) -> datetime.datetime:
     """A time as the ledger keeps it: UTC, whole seconds."""
@@ -45,53 +37,7 @@ def timestamp(at: datetime.datetime) -> str:
 
 def parse_timestamp(text: str) -> datetime.datetime:
     """``YYYY-MM-DDTHH:MM:SSZ`` to an aware UTC time; ValueError otherwise."""
-    return datetime.datetime.strptime(text, TIME_FORMAT).replace(tzinfo=datetime.timezone.utc)
-
-
-def instance_type_of(nodegroup: t.Mapping[str, t.Any]) -> str | None:
-    value = nodegroup.get("instance_type")
-    return value if isinstance(value, str) and value.strip() not in NO_INSTANCE_TYPE else None
-
-
-def stop_record_from_dict(entry: t.Mapping[str, t.Any]) -> StopRecord | None:
-    """The ledger fields of one recorded nodegroup, or None when it has none. ValueError names the field that is wrong."""
-    if not any(key in entry for key in LEDGER_KEYS):
-        return None
-    missing = [key for key in ("stopped_at", "nodes") if entry.get(key) is None]
-    if missing:
-        raise ValueError("%s must be given with %s" % (" and ".join(missing), " and ".join(key for key in LEDGER_KEYS if key in entry)))
-    stopped_at, instance_type, nodes = entry["stopped_at"], entry.get("instance_type"), entry["nodes"]
-    try:
-        parse_timestamp(stopped_at)
-    except (TypeError, ValueError):
-        raise ValueError("stopped_at must be a UTC time written like %s, got %r" % (TIME_EXAMPLE, stopped_at)) from None
-    if isinstance(nodes, bool) or not isinstance(nodes, int) or not 0 <= nodes <= NODES_LIMIT:
-        raise ValueError("nodes must be an integer from 0 to %d, got %r" % (NODES_LIMIT, nodes))
-    if instance_type is not None and (not isinstance(instance_type, str) or not instance_type.strip()):
-        raise ValueError("instance_type must be an instance type name or null, got %r" % (instance_type,))
-    return StopRecord(stopped_at, instance_type, nodes)
-
-
-# --------------------------------------------------------------------------- the stop
-
-
-def ledger_of_stop(nodegroups: t.Iterable[t.Mapping[str, t.Any]], steps: t.Iterable[Step], recorded: t.Mapping[str, Capacity],
-                   known: Ledger, stopped_at: str) -> Ledger:
-    """What a stop records for the ledger, per recorded nodegroup.
-
-    A nodegroup this stop scales to zero gets this stop's time, its instance type and its node count (desired size)
-    now. One that is already stopped keeps its earlier entry, as it keeps its earlier sizes (the first stop wins), or
-    has none.
-    """
-    types = {nodegroup["name"]: instance_type_of(nodegroup) for nodegroup in nodegroups}
-    stopping = {step.name: step for step in steps if step.changed}
-    ledger: Ledger = {}
-    for name in recorded:
-        if name in stopping:
-            ledger[name] = StopRecord(stopped_at, types.get(name), stopping[name].before.desired_size)
-        elif name in known:
-            ledger[name] = known[name]
-    return ledger
+    return parse_time(text)
 
 
 # --------------------------------------------------------------------------- the start
@@ -128,9 +74,10 @@ def hourly_price(instance_type: str | None, prices: t.Mapping[str, float]) -> tu
     return found[0], None
 
 
-def savings_of_start(restored: t.Iterable[str], ledger: Ledger, started_at: datetime.datetime,
+def savings_of_start(restored: t.Mapping[str, datetime.datetime], ledger: Ledger, started_at: datetime.datetime,
                      prices: t.Mapping[str, float] | None) -> dict[str, t.Any]:
-    """What the stop saved, for the nodegroups a start restores, from their ledger entries and the start's time.
+    """What the stop saved, for the nodegroups a start restores (each to the time its restore began: this start's, or that
+    of an earlier start that was interrupted after its write), from their ledger entries.
 
     Node-hours are nodes x hours stopped; the estimated saving is node-hours x the price per hour of the instance type.
     Each figure is rounded to 2 decimals; a total is rounded from the exact sum, not summed from rounded figures.
@@ -142,13 +89,13 @@ def savings_of_start(restored: t.Iterable[str], ledger: Ledger, started_at: date
     node_seconds = 0
     priced_cost = 0.0  # node-seconds x price per hour
     longest = None
-    for name in restored:
+    for name, restored_at in sorted(restored.items()):
         stop = ledger.get(name)
         if stop is None:
             report["unknown"][name] = ("its recording has no stop time (recorded before the savings ledger, or its sizes were given "
                                        "only in restore_capacity)")
             continue
-        seconds = int((started_at - parse_timestamp(stop.stopped_at)).total_seconds())
+        seconds = int((moment(restored_at) - parse_timestamp(stop.stopped_at)).total_seconds())
         if seconds < 0:
             report["unknown"][name] = ("its recorded stop time %s is later than this start (%s): the clocks of the stop and the start "
                                        "disagree" % (stop.stopped_at, report["started_at"]))

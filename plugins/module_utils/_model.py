@@ -28,6 +28,7 @@ ACTION_STOPPED = "stopped"
 ACTION_RESTORED = "restored"
 ACTION_FALLBACK = "started_with_fallback"
 ACTION_KEPT_STOPPED = "kept_stopped"  # stopped, nothing recorded, and start_unrecorded=false
+ACTION_SKIPPED = "skipped"  # eksctl cannot scale it (a name with "_"): the others are stopped or started all the same
 ACTION_FAILED = "failed"
 ACTION_NOT_ATTEMPTED = "not_attempted"
 
@@ -68,8 +69,12 @@ def capacity_of(nodegroup: t.Mapping[str, t.Any]) -> Capacity:
     return Capacity(nodegroup["desired_size"], nodegroup["min_size"], nodegroup["max_size"])
 
 
+Nodegroups = t.List[t.Dict[str, t.Any]]
+
+
 class Step(t.NamedTuple):
-    """What happens to one nodegroup. ``send`` holds the sizes to pass to ``eksctl scale``; empty means no write."""
+    """What happens to one nodegroup. ``send`` holds the sizes to pass to ``eksctl scale``; empty means no write.
+    ``reason`` says why a nodegroup is skipped or kept as it is."""
 
     name: str
     type: str
@@ -77,6 +82,7 @@ class Step(t.NamedTuple):
     after: Capacity
     action: str
     send: dict[str, int]
+    reason: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -95,36 +101,52 @@ class Outcome(t.NamedTuple):
     error: str | None = None
     rc: int | None = None
     stderr: str | None = None
+    reason: str | None = None
 
     @classmethod
     def planned(cls, step: Step) -> Outcome:
-        return cls(step.name, step.type, step.before, step.after, step.changed, step.action)
+        return cls(step.name, step.type, step.before, step.after, step.changed, step.action, reason=step.reason)
 
     def as_dict(self) -> dict[str, t.Any]:
         shown: dict[str, t.Any] = {"name": self.name, "type": self.type, "before": self.before.as_dict(), "after": self.after.as_dict(),
                                    "changed": self.changed, "action": self.action}
-        shown.update((key, value) for key, value in (("error", self.error), ("rc", self.rc), ("stderr", self.stderr)) if value is not None)
+        shown.update((key, value) for key, value in (("reason", self.reason), ("error", self.error), ("rc", self.rc),
+                                                     ("stderr", self.stderr)) if value is not None)
         return shown
 
 
+class Plan(t.NamedTuple):
+    """What one read of the cluster and the request decided: the nodegroups read, those the request selects, the region
+    and recording key of the cluster, the steps, and the warnings of the planning."""
+
+    nodegroups: Nodegroups
+    selected: Nodegroups
+    region: str
+    key: str
+    steps: list[Step]
+    warnings: list[str]
+
+    def changing(self) -> list[Step]:
+        return [step for step in self.steps if step.changed]
+
+
 class ScaleRequest(t.NamedTuple):
-    """``eks_nodegroup_scale``'s request, checked. ``names`` empty means the whole cluster; ``sizes`` holds only the sizes given."""
+    """``eks_nodegroup_scale``'s request, checked. ``names`` empty means the whole cluster; ``sizes`` holds only the sizes given.
+    Where the recording comes from and is kept is the recording keeper's (``_recording.keeper``), built from the options."""
 
     cluster: str
     state: str = "present"
     names: tuple[str, ...] = ()
     sizes: t.Mapping[str, int] = {}
-    restore: t.Mapping[str, Capacity] | None = None
-    snapshots: t.Mapping[str, Recording] = {}
-    ledgers: t.Mapping[str, Ledger] = {}
+    restore_names: tuple[str, ...] = ()  # the nodegroups whose sizes restore_capacity gives
     hourly_prices: t.Mapping[str, float] | None = None
     recording_max_age: float = 72
-    recording_path: str | None = None
     wait: bool = False
     wait_timeout: float = 1200
     wait_sleep: float = 10
     diff: bool = False
     start_unrecorded: bool = True
+    autoscalers: str = "ignore"  # or "pause": what a stop does to cluster-autoscaler and Karpenter (``_kubernetes``)
 
 
 class InfoRequest(t.NamedTuple):
@@ -133,6 +155,7 @@ class InfoRequest(t.NamedTuple):
     name: str | None = None
     details: bool = False
     all_regions: bool = False
+    kubernetes: bool = False
 
 
 # --------------------------------------------------------------------------- statuses

@@ -11,6 +11,7 @@ place where domain exceptions become ``fail_json``."""
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ansible.module_utils.basic import env_fallback
@@ -18,7 +19,11 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ._eksctl import CREDENTIAL_VARIABLES, Credentials, EksctlClient, first_set, resolve_binary
 from ._errors import EksctlError
-from ._reader import ClusterReader
+from ._kubernetes.access import connect
+from ._reader import ClusterReader, Connect
+from ._recording.file import RecordingFile
+from ._recording.keeper import RecordingKeeper, RecordingOptions, Store
+from ._recording.ssm import SsmStore, botocore_parameters
 from ._runner import ModuleRunner
 from ._scaler import NodegroupScaler
 from ._validation import info_request, scale_request, validate_connection
@@ -76,19 +81,44 @@ def build_client(module: AnsibleModule) -> EksctlClient:
     )
 
 
+def kubernetes_connector(module: AnsibleModule) -> Connect:
+    """How a cluster's Kubernetes API is opened: its endpoint and CA from its description, a token made with the credentials
+    eksctl gets (the options, or the usual chain), and command_timeout for each request."""
+    params = module.params
+    credentials = {"aws_access_key_id": params["access_key"] or None, "aws_secret_access_key": params["secret_key"] or None,
+                   "aws_session_token": params["session_token"] or None}
+    return functools.partial(connect, profile=params["profile"], credentials=credentials, timeout=params["command_timeout"])
+
+
 def report_clusters(module: AnsibleModule) -> dict[str, t.Any]:
     """``eks_cluster_info``: read, never write."""
     request = info_request(module.params)
     client = build_client(module)
-    clusters = ClusterReader(client, parallelism=module.params["parallelism"]).cluster_info(request)
+    clusters = ClusterReader(client, parallelism=module.params["parallelism"], connect=kubernetes_connector(module)).cluster_info(request)
     return {"changed": False, "clusters": clusters, "warnings": client.warnings}
+
+
+def recording_keeper(module: AnsibleModule, options: RecordingOptions) -> RecordingKeeper:
+    """The recording's sources and stores as the options give them: the file, and the SSM parameter with the credentials
+    eksctl gets."""
+    params = module.params
+    stores: list[Store] = []
+    if options.path:
+        stores.append(RecordingFile(options.path, lock_timeout=params["command_timeout"]))
+    if options.ssm_prefix:
+        stores.append(SsmStore(options.ssm_prefix, botocore_parameters(
+            profile=params["profile"], access_key=params["access_key"], secret_key=params["secret_key"],
+            session_token=params["session_token"], retries=params["retries"], timeout=params["command_timeout"])))
+    return RecordingKeeper(given=options.given, facts=options.facts, stores=stores, check_mode=module.check_mode)
 
 
 def scale_nodegroups(module: AnsibleModule) -> dict[str, t.Any]:
     """``eks_nodegroup_scale``: the request is checked whole before the first eksctl call."""
-    request = scale_request(module.params, diff=module._diff)
-    reader = ClusterReader(build_client(module), parallelism=module.params["parallelism"])
-    return NodegroupScaler(reader, check_mode=module.check_mode).apply(request)
+    request, options = scale_request(module.params, diff=module._diff)
+    client = build_client(module)
+    keeper = recording_keeper(module, options)
+    reader = ClusterReader(client, parallelism=module.params["parallelism"], connect=kubernetes_connector(module))
+    return NodegroupScaler(reader, keeper, check_mode=module.check_mode).apply(request)
 
 
 def run_module(module: AnsibleModule, action: t.Callable[[AnsibleModule], dict[str, t.Any]]) -> None:

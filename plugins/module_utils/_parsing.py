@@ -21,32 +21,15 @@ The shapes follow the project's eksctl contract (eksctl 0.230.0 and 0.215.0, che
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import typing as t
 
 from ._errors import OutputParseError
+from ._failures import BY_NAME, FailureKind, classify
 
 EXCERPT_LENGTH = 200
-
-FAILURE_PATTERNS = (
-    # Order matters: the first match wins. Substrings come from the contract's error texts and the real binaries'. A
-    # Kubernetes refusal or a broken connection can come wrapped in the STS check's words, so they are tried first.
-    ("throttling", re.compile(r"ThrottlingException|TooManyRequestsException|Rate exceeded|RequestLimitExceeded|SlowDown")),
-    ("not_eks", re.compile(r"cannot perform this operation on a non-EKS cluster")),
-    ("kubernetes_access", re.compile(r"getting nodegroup's kubernetes version|failed to list nodes")),
-    # A connection that broke off mid-answer is transient; eksctl retries no STS call, so these reach its output.
-    ("network", re.compile(r"use of closed network connection|connection reset by peer|broken pipe|TLS handshake timeout|"
-                           r"unexpected EOF|server closed idle connection")),
-    ("credentials", re.compile(r"checking AWS STS access|get credentials|InvalidClientTokenId|ExpiredToken|"
-                               r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders|AccessDenied")),
-    ("unscalable_name", re.compile(r"validation for \S+ failed, name must satisfy regular expression pattern")),
-    ("region", re.compile(r"AWS Region must be set|is not supported - use one of")),
-    ("nodegroup_not_found", re.compile(r"No node ?group found for name")),
-    ("cluster_not_found", re.compile(r"No cluster found for name|ResourceNotFoundException")),
-    ("resource_in_use", re.compile(r"ResourceInUseException|StatusCode: 409")),
-    ("cluster_unavailable", re.compile(r"cannot perform Kubernetes API operations on cluster")),
-)
 
 ARN_PATTERN = re.compile(r"^arn:aws[a-zA-Z-]*:eks:(?P<region>[a-z0-9-]+):\d*:cluster/")
 OWNED_VALUES = {"True": True, "False": False}
@@ -126,6 +109,8 @@ def parse_cluster_description(stdout: str) -> dict[str, t.Any]:
         "status": _optional_str(item, "Status", what="cluster description"),
         "version": _optional_str(item, "Version", what="cluster description"),
         "endpoint": _optional_str(item, "Endpoint", what="cluster description"),
+        # The cluster's CA (base64 PEM), which the Kubernetes API's TLS is verified against; never returned by eks_cluster_info.
+        "certificate_authority": _optional_str(_object(item, "CertificateAuthority"), "Data", what="cluster description"),
         "created_at": _optional_str(item, "CreatedAt", what="cluster description"),
         "tags": dict(tags) if isinstance(tags, dict) else {},
         # An EKS-Connector registration carries its ConnectorConfig; an EKS cluster has null there.
@@ -158,6 +143,7 @@ def parse_nodegroups(stdout: str) -> list[dict[str, t.Any]]:
     nodegroups = []
     for item in load_json_list(stdout, what="nodegroup"):
         kind = _field(item, "Type", str, what="nodegroup")
+        _sizes_that_can_be(item)
         nodegroups.append({
             "name": _field(item, "Name", str, what="nodegroup"),
             "type": "unmanaged" if kind == "unmanaged" else "managed",
@@ -173,6 +159,15 @@ def parse_nodegroups(stdout: str) -> list[dict[str, t.Any]]:
             "created_at": item.get("CreationTime"),
         })
     return nodegroups
+
+
+def _sizes_that_can_be(item: dict[str, t.Any]) -> None:
+    """Sizes are checked before anything records, compares or replays them: integers, none negative, min <= desired <= max.
+    (A self-managed group whose stack has no live Auto Scaling group could print anything; a replayed --nodes=-3 is refused.)"""
+    desired, minimum, maximum = (_field(item, key, int, what="nodegroup") for key in ("DesiredCapacity", "MinSize", "MaxSize"))
+    if min(desired, minimum, maximum) < 0 or not minimum <= desired <= maximum:
+        raise OutputParseError("eksctl printed sizes nodegroup %s cannot have: desired/min/max %d/%d/%d (none may be negative, and min <= "
+                               "desired <= max); check it in the EKS console" % (item.get("Name"), desired, minimum, maximum))
 
 
 def parse_fargate_profiles(stdout: str) -> list[dict[str, t.Any]]:
@@ -192,16 +187,46 @@ def parse_fargate_profiles(stdout: str) -> list[dict[str, t.Any]]:
     return profiles
 
 
-def classify_failure(stderr: str) -> str | None:
-    """Name the failure class of a non-zero eksctl exit from its stderr, or None."""
-    return classify_cause(error_line(stderr))
+def classify_failure(stderr: str) -> FailureKind | None:
+    """The kind of failure of a non-zero eksctl exit, from its stderr, or None."""
+    return classify(error_line(stderr))
 
 
-def classify_cause(text: str) -> str | None:
-    for name, pattern in FAILURE_PATTERNS:
-        if pattern.search(text):
-            return name
-    return None
+REGION_LIST = re.compile(r"is not supported - use one of:? *(?P<regions>[a-z0-9, -]+)")
+
+
+def supported_regions(text: str) -> list[str]:
+    """The regions eksctl lists when it refuses one it does not support."""
+    match = REGION_LIST.search(text)
+    return [region.strip() for region in match.group("regions").split(",") if region.strip()] if match else []
+
+
+def region_advice(cause: str, region: str | None) -> tuple[str, str]:
+    """A refused region as a short cause and a hint: the supported region it is closest to, never the whole list (45 names)."""
+    regions = supported_regions(cause)
+    if not regions:
+        return cause, BY_NAME["region"].hint
+    given = region or cause.split(" is not supported", 1)[0].rsplit("=", 1)[-1].strip()
+    close = difflib.get_close_matches(given, regions, n=1, cutoff=0.6)
+    hint = "did you mean %s?" % close[0] if close else "set region to one of the %d regions eksctl supports (in stderr)" % len(regions)
+    return "eksctl does not support region %s" % given, hint
+
+
+SDK_FRAMING = (
+    (re.compile(r"operation error ([\w ]+): (\w+), "), r"\1 \2: "),
+    (re.compile(r"https response error StatusCode: (\d+), "), r"HTTP \1, "),
+    (re.compile(r"RequestID: [\w-]*, "), ""),
+    (re.compile(r"api error "), ""),
+)
+
+
+def short_cause(text: str) -> str:
+    """eksctl's error line without the AWS SDK's framing: ``operation error EKS: DescribeCluster, https response error
+    StatusCode: 404, RequestID: 1c7e, ResourceNotFoundException: No cluster found for name: x.`` reads
+    ``EKS DescribeCluster: HTTP 404, ResourceNotFoundException: No cluster found for name: x.``"""
+    for pattern, replacement in SDK_FRAMING:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 # `get cluster -A` goes on when it cannot read a region: it logs the region and exits 0 without its clusters.

@@ -7,8 +7,8 @@
 
 """Pure planning: the nodegroups eksctl reported + a checked request -> per-nodegroup steps, or InvalidRequest.
 
-Nothing here runs a process or touches a file, so all of it is unit-tested table-driven. The recording a stop
-writes and a start spends is planned here too; ``_recording`` keeps it.
+Nothing here runs a process or touches a file, so all of it is unit-tested table-driven. What a stop records and a
+start spends is the recording's own (``_recording.policy``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ._model import (
     ACTION_KEPT_STOPPED,
     ACTION_RESTORED,
     ACTION_SCALED,
+    ACTION_SKIPPED,
     ACTION_STOPPED,
     ACTION_UNCHANGED,
     Capacity,
@@ -28,7 +29,7 @@ from ._model import (
     Step,
     capacity_of,
 )
-from ._validation import EKSCTL_NODEGROUP_RULE, eksctl_can_scale
+from ._failures import UNSCALABLE_FIX, UNSCALABLE_RULE, eksctl_can_scale
 
 
 # --------------------------------------------------------------------------- selecting nodegroups
@@ -48,18 +49,6 @@ def select_nodegroups(nodegroups: list[dict[str, t.Any]], names: t.Sequence[str]
 
 
 # --------------------------------------------------------------------------- plans
-
-
-def refuse_unscalable(steps: list[Step], *, cluster: str) -> None:
-    """No write starts when one of them would reach a nodegroup eksctl cannot scale.
-
-    Only nodegroups that need a write count: one already at its target is never sent to eksctl.
-    """
-    blocked = [step.name for step in steps if step.changed and not eksctl_can_scale(step.name)]
-    if blocked:
-        raise InvalidRequest("cluster %r: eksctl cannot scale nodegroup(s) %s: it takes only letters, digits and '-' in a nodegroup name "
-                             "(its rule %s); nothing was changed. Name the other nodegroups in name, and scale these with the EKS console "
-                             "or API" % (cluster, ", ".join(repr(name) for name in blocked), EKSCTL_NODEGROUP_RULE))
 
 
 def _conflict(name: str, requested: t.Mapping[str, int], current: Capacity, after: Capacity) -> str | None:
@@ -97,65 +86,59 @@ def plan_present(nodegroups: list[dict[str, t.Any]], requested: t.Mapping[str, i
     return steps
 
 
-def plan_stop(nodegroups: list[dict[str, t.Any]], recorded: Recording) -> tuple[list[Step], Recording, list[str]]:
-    """Desired and min to 0, max kept. Returns the steps and the capacity to record before writing.
+def _skipped(nodegroup: dict[str, t.Any], before: Capacity) -> Step:
+    return Step(nodegroup["name"], nodegroup["type"], before, before, ACTION_SKIPPED, {},
+                "%s; %s" % (UNSCALABLE_RULE, UNSCALABLE_FIX))
 
-    * A nodegroup that is running is recorded with its current sizes.
-    * A nodegroup that is already stopped keeps its earlier recording, so a second stop after an
-      interrupted one loses nothing.
-    * A cluster whose selected nodegroups are all stopped records nothing new: zeros never
-      replace a recording.
-    * Otherwise a stopped nodegroup with no recording is recorded at zero, so that the start puts
-      it back at zero (a pool kept at zero on purpose stays there) instead of guessing, and a
-      warning says so: if it was running before an earlier, interrupted stop whose recording is
-      lost, only the operator knows its sizes.
-    """
+
+def plan_stop(nodegroups: list[dict[str, t.Any]]) -> list[Step]:
+    """Desired and min to 0, max kept (EKS refuses a maximum of 0). A nodegroup already stopped is left as it is, and one
+    eksctl cannot scale (a name with "_") is skipped with the reason: the others are still stopped."""
     steps = []
-    warnings = []
-    snapshot = dict(recorded)
-    running = any(not capacity_of(nodegroup).stopped for nodegroup in nodegroups)
     for nodegroup in nodegroups:
         before = capacity_of(nodegroup)
         if before.stopped:
-            if running and nodegroup["name"] not in snapshot:
-                snapshot[nodegroup["name"]] = before
-                warnings.append("nodegroup %r was already stopped and had no recorded sizes; it is recorded at zero, so a start leaves it "
-                                "stopped (give its sizes in restore_capacity if it ran before an earlier, interrupted stop)" % nodegroup["name"])
             steps.append(Step(nodegroup["name"], nodegroup["type"], before, before, ACTION_UNCHANGED, {}))
-            continue
-        snapshot[nodegroup["name"]] = before
-        after = Capacity(0, 0, before.max_size)
-        steps.append(Step(nodegroup["name"], nodegroup["type"], before, after, ACTION_STOPPED, {"desired_size": 0, "min_size": 0}))
-    return steps, snapshot, warnings
+        elif not eksctl_can_scale(nodegroup["name"]):
+            steps.append(_skipped(nodegroup, before))
+        else:
+            steps.append(Step(nodegroup["name"], nodegroup["type"], before, Capacity(0, 0, before.max_size), ACTION_STOPPED,
+                              {"desired_size": 0, "min_size": 0}))
+    return steps
 
 
-def plan_start(nodegroups: list[dict[str, t.Any]], recorded: Recording, *, cluster: str,
-               start_unrecorded: bool = True) -> tuple[list[Step], list[str]]:
-    """Stopped nodegroups go back to their recorded capacity; without one, to desired max(min, 1), or, with
-    ``start_unrecorded`` false, they stay stopped (a cluster that was stopped before the stop that recorded the others)."""
+def plan_start(nodegroups: list[dict[str, t.Any]], recorded: Recording, *, cluster: str, start_unrecorded: bool = True,
+               given: t.Collection[str] = ()) -> tuple[list[Step], list[str]]:
+    """Stopped nodegroups go back to their recorded sizes; without any, to desired max(min, 1), or, with ``start_unrecorded``
+    false, they stay stopped. A nodegroup already running is left as it is, unless its sizes were ``given`` in
+    restore_capacity: then the user asked for exactly those sizes."""
     steps = []
     warnings = []
     for nodegroup in nodegroups:
         name = nodegroup["name"]
         before = capacity_of(nodegroup)
         target = recorded.get(name)
-        if target == before or before.desired_size > 0:
-            if target is not None and target != before:
+        running_as_asked = before.desired_size > 0 and not (name in given and target is not None)
+        stays_stopped = target is not None and target.stopped and before.stopped  # recorded as found stopped: left so
+        if target == before or running_as_asked or stays_stopped:
+            if target is not None and target != before and not target.stopped:
                 warnings.append("nodegroup %r of cluster %r is already running with desired/min/max %d/%d/%d, not the recorded %d/%d/%d; "
                                 "it was left as it is" % (name, cluster, before.desired_size, before.min_size, before.max_size,
                                                           target.desired_size, target.min_size, target.max_size))
             steps.append(Step(name, nodegroup["type"], before, before, ACTION_UNCHANGED, {}))
+        elif not eksctl_can_scale(name):
+            steps.append(_skipped(nodegroup, before))
         elif target is not None:
             steps.append(Step(name, nodegroup["type"], before, target, ACTION_RESTORED, target.as_dict()))
         elif not start_unrecorded:
-            warnings.append("no recorded capacity for nodegroup %r of cluster %r; it was kept stopped (start_unrecorded=false)" % (name, cluster))
-            steps.append(Step(name, nodegroup["type"], before, before, ACTION_KEPT_STOPPED, {}))
+            steps.append(Step(name, nodegroup["type"], before, before, ACTION_KEPT_STOPPED, {},
+                              "stopped, and no recording of it anywhere (start_unrecorded=false)"))
         else:
             desired = max(before.min_size, 1)
             if desired > before.max_size:
-                raise InvalidRequest("nodegroup %r of cluster %r is stopped with max_size %d and no recorded capacity; give its sizes in "
+                raise InvalidRequest("nodegroup %r of cluster %r is stopped with max_size %d and no recording; give its sizes in "
                                      "restore_capacity" % (name, cluster, before.max_size))
-            warnings.append("no recorded capacity for nodegroup %r of cluster %r; started it with desired_size %d (max(min_size, 1)), "
+            warnings.append("no recording of nodegroup %r of cluster %r; started it with desired_size %d (max(min_size, 1)), "
                             "min_size %d, max_size %d" % (name, cluster, desired, before.min_size, before.max_size))
             steps.append(Step(name, nodegroup["type"], before, before._replace(desired_size=desired), ACTION_FALLBACK,
                               {"desired_size": desired}))

@@ -22,30 +22,35 @@ import typing as t
 from . import _errors as errors
 from ._concurrency import run_parallel
 from ._eksctl import EksctlClient
-from ._model import InfoRequest
+from ._kubernetes.access import ClusterApi, KubernetesError, read_cluster
+from ._kubernetes.objects import report as kubernetes_report
+from ._model import InfoRequest, Nodegroups
 from ._parsing import unavailable_cluster_status
 from ._status import summarize_status
 
 # eksctl tags the clusters it creates; a cluster without the tag may still own a stack, so that is "unknown".
 EKSCTL_CLUSTER_TAGS = ("alpha.eksctl.io/cluster-name", "eksctl.cluster.k8s.io/v1alpha1/cluster-name")
 
-Nodegroups = t.List[t.Dict[str, t.Any]]
-
-
 def owned_from_tags(tags: dict[str, str]) -> bool | None:
     return True if any(tag in tags for tag in EKSCTL_CLUSTER_TAGS) else None
 
 
+Connect = t.Callable[[t.Dict[str, t.Any]], ClusterApi]
+
+
 class ClusterReader:
-    def __init__(self, client: EksctlClient, *, parallelism: int = 10) -> None:
+    def __init__(self, client: EksctlClient, *, parallelism: int = 10, connect: Connect | None = None) -> None:
+        """``connect`` opens a cluster's Kubernetes API from its description (the module's credentials); None: never read it."""
         self.client = client
+        self.connect = connect
         self.parallelism = max(1, parallelism)
         self._by_name = False
+        self.unread: dict[str, str] = {}  # what a read could not tell, and why (see fargate_profiles)
 
     def in_region(self, region: str, *, parallelism: int) -> ClusterReader:
         """A reader of the same client aimed at ``region`` (a listed cluster is read where it lives)."""
         client = self.client if region == self.client.region else self.client.for_region(region)
-        return ClusterReader(client, parallelism=parallelism)
+        return ClusterReader(client, parallelism=parallelism, connect=self.connect)
 
     # ------------------------------------------------------------------ nodegroups
 
@@ -102,14 +107,18 @@ class ClusterReader:
     def fargate_profiles(self, name: str) -> list[dict[str, t.Any]] | None:
         """The cluster's Fargate profiles, or None when they cannot be read. A report stays useful without them: a cluster
         that cannot have profiles (CREATING, DELETING, a connector, gone) reads as None, and any other failure (an identity
-        without eks:ListFargateProfiles, for one) is a warning, not a failed report."""
+        without eks:ListFargateProfiles, throttling, a timeout, output that cannot be read) is a warning, not a failed
+        report; ``unread`` keeps why, so a preview never takes an unread answer for an empty one."""
         try:
             return self.client.list_fargate_profiles(name)
         except (errors.ClusterNotFound, errors.ClusterUnavailable, errors.NotEksCluster):
             return None
-        except errors.CommandFailed as exc:
-            self.client.warnings.append("the Fargate profiles of cluster %r could not be read, so status_summary.still_running cannot "
-                                        "list them: %s" % (name, exc.msg))
+        except errors.EksctlError as exc:
+            if isinstance(exc, (errors.InvalidRequest, errors.EksctlNotFound)):
+                raise
+            self.unread["fargate_profiles"] = exc.msg
+            self.client.warnings.append("the Fargate profiles of cluster %r could not be read, so what runs on Fargate is unknown: %s"
+                                        % (name, exc.msg))
             return None
 
     @staticmethod
@@ -121,22 +130,42 @@ class ClusterReader:
             cluster_status = unavailable_cluster_status(problem.details.get("stderr", ""))
         return summarize_status(groups, cluster_status, cluster=name,
                                 connector=bool(description.get("connector")) or isinstance(problem, errors.NotEksCluster),
-                                fargate_profiles=profiles, auto_mode=description.get("auto_mode"))
+                                fargate_profiles=profiles, auto_mode=description.get("auto_mode"), kubernetes=description.get("kubernetes"))
 
     # ------------------------------------------------------------------ clusters
 
-    def beyond_nodegroups(self, name: str) -> tuple[dict[str, t.Any] | None, list[dict[str, t.Any]] | None]:
-        """The cluster's description and Fargate profiles, read side by side: what runs besides its nodegroups."""
+    def beyond_nodegroups(self, name: str) -> tuple[dict[str, t.Any] | None, list[dict[str, t.Any]] | None, dict[str, str]]:
+        """The cluster's description and Fargate profiles, read side by side: what runs besides its nodegroups; and what of
+        it could not be read, and why."""
         reads: list[t.Callable[[], t.Any]] = [functools.partial(self.client.describe_cluster, name), functools.partial(self.fargate_profiles, name)]
         description, profiles = run_parallel(reads, self.parallelism)
-        return description, profiles
+        return description, profiles, dict(self.unread)
 
-    def cluster_details(self, name: str) -> dict[str, t.Any] | None:
-        """Description, nodegroups and Fargate profiles of one cluster (three reads, side by side), or None if it does not exist."""
+    def kubernetes(self, description: dict[str, t.Any]) -> dict[str, t.Any]:
+        """What the cluster's Kubernetes API shows (one round of four reads side by side), or why it could not be read."""
+        if self.connect is None:
+            raise errors.InvalidRequest("reading Kubernetes needs a way to connect")  # a programming error, never a user's
+        try:
+            api = self.connect(description)
+        except KubernetesError as exc:
+            return {"reachable": False, "error": exc.msg}
+        try:
+            return kubernetes_report(*read_cluster(api))
+        except KubernetesError as exc:
+            return {"reachable": False, "error": exc.msg}
+        finally:
+            api.close()
+
+    def cluster_details(self, name: str, *, kubernetes: bool = False) -> dict[str, t.Any] | None:
+        """Description, nodegroups and Fargate profiles of one cluster (three reads, side by side), and with ``kubernetes`` what its
+        Kubernetes API shows (one more round); None if it does not exist."""
         description, groups, problem, profiles = self._describe_with_nodegroups(name, tolerant=True, fargate=True)
         if description is None:
             return None
         groups = groups or []
+        authority = description.pop("certificate_authority", None)
+        if kubernetes:
+            description["kubernetes"] = self.kubernetes(dict(description, certificate_authority=authority))
         summary = self._summary(name, groups, description, problem, profiles)
         description.update(
             owned=owned_from_tags(description["tags"]),
@@ -165,7 +194,7 @@ class ClusterReader:
     def cluster_info(self, request: InfoRequest) -> list[dict[str, t.Any]]:
         """``eks_cluster_info``'s clusters: one described cluster, or the listed ones (each described with ``details``)."""
         if request.name:
-            cluster = self.cluster_details(request.name)
+            cluster = self.cluster_details(request.name, kubernetes=request.kubernetes)
             return [cluster] if cluster else []
         clusters = self.client.list_clusters(all_regions=request.all_regions)
         if not request.details:
@@ -173,7 +202,7 @@ class ClusterReader:
 
         def detail(listed: dict[str, t.Any]) -> dict[str, t.Any] | None:
             # Each cluster is read in its own region, its three reads side by side within the overall bound.
-            found = self.in_region(listed["region"], parallelism=3).cluster_details(listed["name"])
+            found = self.in_region(listed["region"], parallelism=3).cluster_details(listed["name"], kubernetes=request.kubernetes)
             if found is not None:
                 found["owned"] = listed["owned"]
             return found

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import typing as t
 
+from ._failures import UNSCALABLE_RULE, eksctl_can_scale
+from ._kubernetes.objects import still_running as kubernetes_still_running
 from ._model import CLUSTER_BUSY_STATUSES, nodegroup_has_failed, nodegroup_is_busy, nodegroup_is_ready
-from ._validation import eksctl_can_scale
 
 CONNECTOR_REASON = "cluster %r is registered through EKS Connector; eksctl cannot read or scale its nodes, which its own Kubernetes provider manages"
 
 
 def summarize_status(nodegroups: list[dict[str, t.Any]], cluster_status: str | None = None, *, cluster: str = "",
                      connector: bool = False, fargate_profiles: list[dict[str, t.Any]] | None = None,
-                     auto_mode: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+                     auto_mode: dict[str, t.Any] | None = None, kubernetes: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
     """Aggregate nodegroup statuses into ``status_summary``.
 
     A self-managed nodegroup in a settled stack status (CREATE_COMPLETE, UPDATE_COMPLETE and the two
@@ -53,7 +54,7 @@ def summarize_status(nodegroups: list[dict[str, t.Any]], cluster_status: str | N
         "nodegroups_stopped": stopped,
         "desired_nodes": sum(ng["desired_size"] for ng in nodegroups),
         "still_running": still_running(nodegroups, cluster=cluster, connector=connector, fargate_profiles=fargate_profiles,
-                                       auto_mode=auto_mode),
+                                       auto_mode=auto_mode) + kubernetes_still_running(kubernetes),
     }
     if connector:
         # Registered through EKS Connector: listed by eksctl, but it has no nodegroups eksctl can read or scale.
@@ -79,8 +80,7 @@ def still_running(nodegroups: list[dict[str, t.Any]], *, cluster: str = "", conn
     for nodegroup in nodegroups:
         if nodegroup["desired_size"] > 0 and not eksctl_can_scale(nodegroup["name"]):
             entries.append({"kind": "unscalable_nodegroup", "name": nodegroup["name"],
-                            "detail": "eksctl cannot scale a nodegroup named so (letters, digits and '-' only); its %d node(s) keep running"
-                                      % nodegroup["desired_size"]})
+                            "detail": "%s; its %d node(s) keep running" % (UNSCALABLE_RULE, nodegroup["desired_size"])})
     for profile in fargate_profiles or []:
         entries.append({"kind": "fargate_profile", "name": profile["name"],
                         "detail": "pods of %s run on Fargate, billed per pod, whatever the nodegroups"

@@ -18,7 +18,10 @@ import re
 import typing as t
 
 from ._errors import InvalidRequest
-from ._ledger import LEDGER_KEYS, stop_record_from_dict
+from ._failures import UNSCALABLE_FIX, UNSCALABLE_RULE, eksctl_can_scale
+from ._recording.document import EMPTY, ClusterRecording, from_document, recordings_from_facts
+from ._recording.file import not_a_regular_file
+from ._recording.keeper import RecordingOptions
 from ._model import SIZE_OPTIONS, Capacity, InfoRequest, Ledger, Recording, ScaleRequest
 
 # EKS: a cluster name is 1-100 characters, a nodegroup name 1-63; both start with a letter or
@@ -26,17 +29,13 @@ from ._model import SIZE_OPTIONS, Capacity, InfoRequest, Ledger, Recording, Scal
 # front also guarantees that no name can be read by eksctl as a flag or by anything as shell.
 NAME_PATTERN = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
 NAME_LIMITS = {"cluster": 100, "nodegroup": 63}
-# eksctl's own rule for the nodegroup it scales: it validates the name after its AWS calls, so a
-# nodegroup made by Terraform or the console with "_" in its name can be read but never scaled.
-# Its message quotes the pattern below, but the check it runs (IsInvalidNameArg) only refuses
-# characters other than letters, digits and "-"; that check is the one mirrored here.
-EKSCTL_NODEGROUP_RULE = "[a-zA-Z][-a-zA-Z0-9]*"
-EKSCTL_NODEGROUP_PATTERN = re.compile(r"[a-zA-Z0-9-]+")
 # Matched whole (fullmatch: "$" would accept a trailing newline) and in ASCII ("\d" would accept any Unicode digit).
 REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 REGION_LIMIT = 32
 # AWS profile names as the CLI and SDKs write them in ~/.aws/config; nothing that a shell or eksctl could read otherwise.
 PROFILE_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+@:/-]{0,127}")
+# The largest price per node-hour taken: a sum of prices x node-hours (2**31 nodes for a year) stays finite and valid JSON.
+PRICE_LIMIT = 1000000
 # EKS and Auto Scaling take sizes as 32-bit integers.
 SIZE_LIMIT = 2 ** 31 - 1
 
@@ -54,16 +53,11 @@ def validate_name(value: t.Any, *, option: str, kind: str) -> str:
     return value
 
 
-def eksctl_can_scale(name: str) -> bool:
-    return bool(EKSCTL_NODEGROUP_PATTERN.fullmatch(name))
-
-
 def validate_scalable_name(value: t.Any, *, option: str) -> str:
     """A nodegroup name the user asks to scale: a valid EKS name that eksctl's scale also accepts."""
     name = validate_name(value, option=option, kind="nodegroup")
     if not eksctl_can_scale(name):
-        raise InvalidRequest("%s=%r: eksctl cannot scale this nodegroup: it takes only letters, digits and '-' in a nodegroup name (its rule "
-                             "%s); scale it with the EKS console or API" % (option, name, EKSCTL_NODEGROUP_RULE))
+        raise InvalidRequest("%s=%r: %s; %s" % (option, name, UNSCALABLE_RULE, UNSCALABLE_FIX))
     return name
 
 
@@ -116,53 +110,55 @@ def validate_sizes(sizes: t.Mapping[str, int | None], *, option_prefix: str = ""
     return given
 
 
-def validate_restore_capacity(value: t.Any, *, option: str = "restore_capacity") -> Recording:
-    """``restore_capacity`` must map nodegroup names to complete, consistent size triples."""
-    if not isinstance(value, dict):
-        raise InvalidRequest("%s must be a dictionary of nodegroup name to {desired_size, min_size, max_size}" % option)
-    restored = {}
-    for name, entry in value.items():
+def validate_restore_capacity(value: t.Any, *, option: str = "restore_capacity") -> ClusterRecording:
+    """Sizes to start with: one cluster's recording in any shape the module returns (the result's ``recording``, one
+    cluster's entry of ``eks_recordings``, or a mapping of nodegroup name to its three sizes)."""
+    try:
+        recording = from_document(value)
+    except ValueError as exc:
+        raise InvalidRequest("%s%s" % (option, exc if str(exc).startswith("[") else " " + str(exc))) from None
+    for name in recording.nodegroups:
         validate_name(name, option="%s key" % option, kind="nodegroup")
-        prefix = "%s[%s]." % (option, name)
-        if not isinstance(entry, dict):
-            raise InvalidRequest("%s[%s] must be a dictionary with desired_size, min_size and max_size" % (option, name))
-        unknown = sorted(set(entry) - set(SIZE_OPTIONS))
-        missing = [key for key in SIZE_OPTIONS if entry.get(key) is None]
-        if unknown:
-            raise InvalidRequest("%s[%s] has unknown keys: %s" % (option, name, ", ".join(unknown)))
-        if missing:
-            raise InvalidRequest("%s[%s] lacks %s" % (option, name, ", ".join(missing)))
-        sizes = validate_sizes({key: entry[key] for key in SIZE_OPTIONS}, option_prefix=prefix)
-        restored[name] = Capacity(sizes["desired_size"], sizes["min_size"], sizes["max_size"])
-    return restored
+    return recording
 
 
-def validate_recordings(value: t.Mapping[str, t.Any] | None, *,
-                                option: str = "recordings") -> tuple[dict[str, Recording], dict[str, Ledger]]:
-    """The host fact eks_recordings as given back: "<region>/<cluster>" to a restore_capacity-like dictionary
-    whose entries may also hold what the stop recorded for the savings ledger (stopped_at, instance_type, nodes)."""
-    snapshots, ledgers = {}, {}
-    for key, recording in (value or {}).items():
-        region, _separator, cluster = str(key).partition("/")
-        if not region or not cluster:
-            raise InvalidRequest("%s keys must be <region>/<cluster>, as eks_recordings has them; got %r" % (option, key))
-        where = "%s[%s]" % (option, key)
-        if not isinstance(recording, dict):
-            validate_restore_capacity(recording, option=where)  # refuses it, naming the option
-        sizes = {name: {field: value for field, value in entry.items() if field not in LEDGER_KEYS} if isinstance(entry, dict) else entry
-                 for name, entry in recording.items()}
-        snapshots[key] = validate_restore_capacity(sizes, option=where)
-        ledger = {}
-        for name, entry in recording.items():
-            try:
-                stop = stop_record_from_dict(entry)
-            except ValueError as exc:
-                raise InvalidRequest("%s[%s].%s" % (where, name, exc)) from None
-            if stop is not None:
-                ledger[name] = stop
-        if ledger:
-            ledgers[key] = ledger
-    return snapshots, ledgers
+def validate_recordings(value: t.Any, *, option: str = "recordings") -> dict[str, ClusterRecording]:
+    """The host fact ``eks_recordings`` given back, in any shape the module returns."""
+    if value is None:
+        return {}
+    try:
+        recordings = recordings_from_facts(value)
+    except ValueError as exc:
+        raise InvalidRequest("%s%s" % (option, exc if str(exc).startswith("[") else " " + str(exc))) from None
+    for key, recording in recordings.items():
+        for name in recording.nodegroups:
+            validate_name(name, option="%s[%s] key" % (option, key), kind="nodegroup")
+    return recordings
+
+
+# A Parameter Store name: a path of letters, digits and _.-/ (at most 1011 characters and 15 levels with the region and
+# cluster the store adds); names starting with aws or ssm are AWS's own.
+SSM_PREFIX_PATTERN = re.compile(r"(/[A-Za-z0-9_.-]+)+/?")
+
+
+def validate_ssm_prefix(value: t.Any, *, option: str = "recording_ssm_prefix") -> str:
+    if not isinstance(value, str) or not SSM_PREFIX_PATTERN.fullmatch(value) or len(value) > 800 or value.count("/") > 12:
+        raise InvalidRequest("%s must be a Parameter Store path such as /eks_tools/recordings (letters, digits and _.-, at most 12 levels)"
+                             % option)
+    if value.lstrip("/").lower().startswith(("aws", "ssm")):
+        raise InvalidRequest("%s=%s: Parameter Store reserves names starting with aws or ssm; choose another prefix" % (option, value))
+    return value
+
+
+def validate_recording_path(value: t.Any, *, option: str = "recording_path") -> str:
+    """A file path the recording can live in: never empty (that would turn the file off without a word), never a directory
+    or a FIFO (checked without opening it: a read of a FIFO waits for ever)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequest("%s is empty; give a file path, or set recording_file=false with recording_ssm_prefix to keep no file" % option)
+    kind = not_a_regular_file(value)
+    if kind:
+        raise InvalidRequest("%s=%s is %s; give a regular file path" % (option, value, kind))
+    return value
 
 
 def validate_hourly_prices(value: t.Any, *, option: str = "hourly_prices") -> dict[str, float] | None:
@@ -183,6 +179,8 @@ def validate_hourly_prices(value: t.Any, *, option: str = "hourly_prices") -> di
             raise InvalidRequest("%s[%s] must be a finite number of 0 or more, got a larger number" % (option, instance_type)) from None
         if not math.isfinite(number) or number < 0:
             raise InvalidRequest("%s[%s] must be a finite number of 0 or more, got %s" % (option, instance_type, price))
+        if number > PRICE_LIMIT:
+            raise InvalidRequest("%s[%s] must be at most %d (a price per hour of one node), got a larger number" % (option, instance_type, PRICE_LIMIT))
         prices[instance_type.strip()] = number
     return prices or None
 
@@ -208,10 +206,12 @@ def info_request(params: t.Mapping[str, t.Any]) -> InfoRequest:
     name = params["name"]
     if name is not None:
         validate_name(name, option="name", kind="cluster")
-    return InfoRequest(name=name, details=params["details"], all_regions=params["all_regions"])
+    if params["kubernetes"] and not name and not params["details"]:
+        raise InvalidRequest("kubernetes=true needs name or details=true: it reads each described cluster's Kubernetes API")
+    return InfoRequest(name=name, details=params["details"], all_regions=params["all_regions"], kubernetes=params["kubernetes"])
 
 
-def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> ScaleRequest:
+def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> tuple[ScaleRequest, RecordingOptions]:
     """Every check of ``eks_nodegroup_scale``'s own options that needs no eksctl call."""
     state = params["state"]
     validate_name(params["cluster"], option="cluster", kind="cluster")
@@ -238,24 +238,32 @@ def scale_request(params: t.Mapping[str, t.Any], *, diff: bool = False) -> Scale
     if params["wait_sleep"] <= 0:
         raise InvalidRequest("wait_sleep must be greater than 0")
     check_range(params, "wait_sleep", 0, 3600)
-    recording_path = params["recording_path"]
-    if os.path.isdir(recording_path):
-        raise InvalidRequest("recording_path=%s is a directory; give a file path" % recording_path)
-    snapshots, ledgers = validate_recordings(params["recordings"])
-    return ScaleRequest(
+    restore = validate_restore_capacity(params["restore_capacity"]) if params["restore_capacity"] is not None else None
+    request = ScaleRequest(
         cluster=params["cluster"],
         state=state,
         names=names,
         sizes=validate_sizes(sizes),
-        restore=validate_restore_capacity(params["restore_capacity"]) if params["restore_capacity"] is not None else None,
-        snapshots=snapshots,
-        ledgers=ledgers,
+        restore_names=tuple(sorted(restore.nodegroups)) if restore else (),
         hourly_prices=validate_hourly_prices(params["hourly_prices"]),
         recording_max_age=params["recording_max_age"],
-        recording_path=recording_path,
         wait=params["wait"],
         wait_timeout=params["wait_timeout"],
         wait_sleep=params["wait_sleep"],
         diff=diff,
         start_unrecorded=params["start_unrecorded"],
+        autoscalers=params["autoscalers"],
     )
+    if request.autoscalers == "pause" and state == "present":
+        raise InvalidRequest("autoscalers=pause is for state=stopped (and the start that follows it); state=present sets sizes only")
+    return request, recording_options(params, restore)
+
+
+def recording_options(params: t.Mapping[str, t.Any], restore: ClusterRecording | None) -> RecordingOptions:
+    """Where the recording comes from and is kept. No quiet way to keep it nowhere: the file is turned off only explicitly,
+    and only when the SSM parameter keeps it."""
+    prefix = validate_ssm_prefix(params["recording_ssm_prefix"]) if params["recording_ssm_prefix"] is not None else None
+    if not params["recording_file"] and prefix is None:
+        raise InvalidRequest("recording_file=false needs recording_ssm_prefix: a stop must keep its recording somewhere that outlives the task")
+    path = validate_recording_path(params["recording_path"]) if params["recording_file"] else None
+    return RecordingOptions(given=restore or EMPTY, facts=validate_recordings(params["recordings"]), path=path, ssm_prefix=prefix)

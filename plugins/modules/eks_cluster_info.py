@@ -53,6 +53,17 @@ options:
       - Cannot be combined with O(name).
     type: bool
     default: false
+  kubernetes:
+    description:
+      - Also read each described cluster's own Kubernetes API (one round of four reads side by side, after the eksctl reads) and
+        report RV(clusters[].kubernetes): its Nodes by nodegroup and Karpenter NodePool, cluster-autoscaler, and Karpenter's NodePools.
+      - Authenticates as C(aws eks get-token) does, with the credentials eksctl gets; the identity needs an access entry (or
+        C(aws-auth)) with get/list on nodes and deployments, and on Karpenter's C(nodepools) and C(nodeclaims) where installed.
+      - A cluster whose API cannot be read is reported with C(reachable=false) and a one-line C(error) saying what to fix; the
+        report never fails for it.
+      - Needs O(name) or O(details=true), and the kubernetes and botocore Python libraries where the module runs.
+    type: bool
+    default: false
 seealso:
   - module: eks_tools.eksctl.eks_nodegroup_scale
   - name: eksctl get cluster
@@ -73,6 +84,13 @@ EXAMPLES = r"""
     name: demo
     region: eu-north-1
   register: demo
+
+- name: Report what the cluster really runs, from its own Kubernetes API (Karpenter, cluster-autoscaler, Nodes)
+  eks_tools.eksctl.eks_cluster_info:
+    name: demo
+    region: eu-north-1
+    kubernetes: true
+  register: demo_nodes
 
 - name: Show the phase of the cluster
   ansible.builtin.debug:
@@ -294,6 +312,20 @@ clusters:
       type: bool
       returned: when described
       sample: true
+    kubernetes:
+      description:
+        - With O(kubernetes=true), what the cluster's own Kubernetes API shows.
+        - C(reachable), and when it is V(false) a one-line C(error) saying what to fix (endpoint access, the identity's access
+          entry, RBAC).
+        - C(nodes), with C(total), C(ready), C(by_nodegroup) (from C(eks.amazonaws.com/nodegroup) or eksctl's
+          C(alpha.eksctl.io/nodegroup-name)), C(karpenter) (per C(karpenter.sh/nodepool)) and C(other) (in neither).
+        - C(cluster_autoscaler), the Deployment found (C(namespace), C(name), C(replicas)), or null.
+        - C(karpenter), its C(nodepools) (C(name), C(limits)) and the count of C(nodeclaims), or null without Karpenter's CRDs.
+      type: dict
+      returned: with O(kubernetes=true), for described clusters
+      sample: {"reachable": true, "nodes": {"total": 8, "ready": 8, "by_nodegroup": {"ng-1": 3}, "karpenter": {"default": 4}, "other": 1},
+               "cluster_autoscaler": {"namespace": "kube-system", "name": "cluster-autoscaler", "replicas": 1},
+               "karpenter": {"nodepools": [{"name": "default", "limits": {"cpu": "100"}}], "nodeclaims": 4}}
     status_summary:
       description: The cluster's nodegroups, aggregated.
       type: dict
@@ -352,7 +384,10 @@ clusters:
                     "detail": "pods of namespace default run on Fargate, billed per pod, whatever the nodegroups"}]
           contains:
             kind:
-              description: One of V(fargate_profile), V(auto_mode), V(unscalable_nodegroup), V(connector).
+              description:
+                - One of V(fargate_profile), V(auto_mode), V(unscalable_nodegroup), V(connector), and with O(kubernetes=true)
+                  V(karpenter_nodes) (per NodePool), V(other_nodes) (in no nodegroup and no NodePool) and V(cluster_autoscaler)
+                  (running, so it can scale a stopped nodegroup back up).
               type: str
               returned: always
               sample: fargate_profile
@@ -379,6 +414,7 @@ def main() -> None:
             name={"type": "str", "aliases": ["cluster"]},
             details={"type": "bool", "default": False},
             all_regions={"type": "bool", "default": False},
+            kubernetes={"type": "bool", "default": False},
         ),
         mutually_exclusive=[("name", "all_regions")],
         supports_check_mode=True,

@@ -16,15 +16,22 @@ description:
     never skips a no-op.
   - With O(state=stopped), scales every selected nodegroup to desired 0 and min 0 (max is kept), after recording each
     nodegroup's sizes. With O(state=started), scales each stopped nodegroup back to exactly the recorded sizes.
-  - "The recorded sizes travel three ways, so that a start in another job (for example in a fresh AWX container) still finds them:
-    (1) as RV(recording) and the host fact C(eks_recordings), keyed C(<region>/<cluster>) (RV(recording_key)),
-    which Ansible's fact cache carries to the next run; (2) back into the module through O(recordings) (the whole fact) or
-    O(restore_capacity) (one cluster's sizes); (3) in the file O(recording_path), written atomically before the first write."
+  - "The recording is written before the first write, so a run killed part way loses nothing, and it travels so that a start on
+    another controller (a fresh AWX container, another AWX instance, a laptop) still finds it: (1) in the file O(recording_path) on
+    the controller; (2) with O(recording_ssm_prefix), in AWS Systems Manager Parameter Store, one parameter per cluster, which every
+    controller of the account sees; (3) as RV(recording) and the host fact C(eks_recordings), keyed C(<region>/<cluster>)
+    (RV(recording_key)), which Ansible's fact cache carries to the next job and O(recordings) takes back."
   - The key uses the region the module resolved (O(region), the environment, or the cluster's ARN when eksctl took the region from
     the profile), so a stop and a start always agree on it; give the fact back through O(recordings) rather than picking the key.
-  - On O(state=started) the sizes come, per nodegroup, from O(restore_capacity), then O(recordings), then the file; a stopped
-    nodegroup with none of them is started with desired V(max(min_size, 1\)) and a warning. A start spends only the recordings of
-    the nodegroups it started; a recorded nodegroup that no longer exists is reported in a warning, the others are started.
+  - "Every cluster a stop visits is recorded: a nodegroup it finds already stopped with nothing recorded is recorded at zero (and a
+    cluster with nothing running as C(already_stopped)), so a start leaves it stopped quietly instead of guessing its sizes."
+  - On O(state=started) the sizes come, per nodegroup, from O(restore_capacity), then O(recordings), then the file, then the SSM
+    parameter. A stopped nodegroup with none of them is started with desired V(max(min_size, 1\)) and a warning, or with
+    O(start_unrecorded=false) kept stopped and the task fails, naming it. A start spends only the recordings of the nodegroups it
+    restored or found running, and writes nothing when it spent nothing; a recorded nodegroup that no longer exists is named in a
+    warning, the others are started.
+  - A nodegroup eksctl cannot scale (a name with C(_) or C(.), made by Terraform or the console) is skipped with a warning, listed
+    in RV(skipped), and the others are stopped or started; the task fails only when it could change nothing else.
   - Managed and self-managed nodegroups both work. Writes to several nodegroups run side by side (O(parallelism)).
   - A nodegroup that is C(UPDATING) is waited for (within O(wait_timeout)) before it is scaled, instead of failing on EKS's 409 answer.
   - After the writes, the sizes are read back once (with O(wait=true), in the first poll). A nodegroup that eksctl reported scaled but
@@ -32,6 +39,10 @@ description:
   - "The savings ledger: a stop also records, per nodegroup it stops, the time of the stop (UTC), the instance type and the node count
     (RV(ledger)), beside the sizes wherever they travel. A start reports for each nodegroup it restores how long it was stopped and the
     node-hours avoided, and with O(hourly_prices) the estimated saving (RV(savings)). It never guesses a stop time or a price."
+  - "A start marks each nodegroup in the recording before it restores it, so a rerun after a start killed past its writes still
+    counts the savings of what that start restored. A recorded nodegroup found running that no start of the collection restored was
+    started by someone or something else while it was stopped (a C(terraform apply), a person, an autoscaler): it is listed in
+    RV(restarted_externally), counts no savings, and is left at the sizes it runs with, unless O(restore_capacity) gives its sizes."
 extends_documentation_fragment:
   - eks_tools.eksctl._eksctl
 attributes:
@@ -88,6 +99,11 @@ options:
         C(UPDATE_COMPLETE), C(UPDATE_ROLLBACK_COMPLETE) or C(ROLLBACK_COMPLETE)) with its new sizes.
       - A nodegroup that becomes C(DEGRADED) or reaches a failed status fails the task at once.
       - While waiting, all pending nodegroups of the cluster are polled with one C(eksctl get nodegroup) per O(wait_sleep).
+      - "Then the proof at the Node level, read from the cluster's own Kubernetes API: a stop waits until the Nodes of the stopped
+        nodegroups (and with O(autoscalers=pause), Karpenter's Nodes) are gone, and names those still there when O(wait_timeout)
+        runs out, with the reason when one shows (a PodDisruptionBudget that allows no disruption); a start waits until each restored
+        nodegroup has as many Ready Nodes as its desired size. When the API cannot be read, a warning says why and the
+        nodegroups' sizes are the proof."
     type: bool
     default: false
   wait_timeout:
@@ -103,34 +119,73 @@ options:
     default: 10
   restore_capacity:
     description:
-      - Sizes to start the nodegroups with, as returned in RV(recording) by the stop. Only with O(state=started).
-      - A dictionary of nodegroup name to a dictionary with C(desired_size), C(min_size) and C(max_size).
-      - Takes precedence over O(recordings) and the file at O(recording_path). A nodegroup it names that no longer exists
-        is skipped with a warning.
+      - Sizes to start the nodegroups with. Only with O(state=started).
+      - One cluster's recording in any shape the module returns it, such as RV(recording) of the stop or one cluster's entry of the
+        fact C(eks_recordings); or a dictionary of nodegroup name to a dictionary with C(desired_size), C(min_size) and C(max_size).
+      - Takes precedence over O(recordings) and the stores. A nodegroup it names that no longer exists is skipped with a warning;
+        one that is running is set to the sizes given.
     type: dict
   recordings:
     description:
       - The host fact C(eks_recordings) as an earlier stop or start returned it, for example
         V({{ eks_recordings | default({}\) }}). Only with O(state=stopped) or O(state=started).
-      - A dictionary of C(<region>/<cluster>) to a dictionary like O(restore_capacity). The module picks the cluster's own key, merges
-        it with the file per nodegroup, and returns the updated whole in RV(eks_recordings), other clusters untouched.
+      - A dictionary of C(<region>/<cluster>) to a recording, in any shape the module ever returned. The module picks the cluster's
+        own key, merges it with the stores per nodegroup, and returns the updated whole in RV(eks_recordings), other clusters untouched.
     type: dict
     aliases: [capacity_snapshots]
   start_unrecorded:
     description:
       - With O(state=started), what happens to a stopped nodegroup that has no recorded sizes anywhere.
       - V(true) starts it with C(desired_size) V(max(min_size, 1)) and a warning that names it and its cluster.
-      - V(false) keeps it stopped, with a warning, and reports it as C(kept_stopped) in RV(nodegroups); a fleet start uses this, so a
-        cluster that was already stopped before the night's stop (nothing recorded for it) is not powered up.
+      - V(false) keeps it stopped, reports it as C(kept_stopped) in RV(nodegroups), and fails the task, naming it, once the other
+        nodegroups are started, since its recording may have been lost and only a person can tell. A fleet start uses this. A cluster that
+        was already stopped when the night's stop visited it is recorded so, and stays stopped without failing.
     type: bool
     default: true
   recording_path:
     description:
-      - File that keeps the recorded sizes of every stopped cluster, keyed by region and cluster.
-      - The default is per user (the user that runs the module).
+      - File on the controller that keeps the recording of every stopped cluster, keyed by region and cluster.
+      - The default is per user (the user that runs the module). An empty path, a directory or anything that is not a regular file
+        (a FIFO) is refused before any eksctl call.
+      - Each change waits at most O(command_timeout) for the file's lock, then fails naming the lock file.
     type: path
     default: ~/.ansible/eks_tools.eksctl/recordings.json
     aliases: [snapshot_path]
+  autoscalers:
+    description:
+      - What a stop does to what would undo or outlive it in the cluster's own Kubernetes API.
+      - V(ignore) leaves cluster-autoscaler and Karpenter as they are; when the task reads the Kubernetes API anyway (O(wait=true),
+        check mode) and finds them, it warns, since cluster-autoscaler can scale a stopped nodegroup back up and Karpenter's
+        instances keep running outside every nodegroup.
+      - "V(pause): before its nodegroup writes, a stop scales every cluster-autoscaler Deployment to 0, sets every Karpenter
+        NodePool's C(limits) to zero CPU and memory so it launches nothing, and deletes the NodeClaims (Karpenter then drains and
+        terminates their instances). The original replicas and limits go into the recording with the sizes, wherever it is kept.
+        A start restores the nodegroups first, then the NodePools' limits, then the autoscalers' replicas, whatever its own
+        O(autoscalers) (a pause is always given back). Without access to the Kubernetes API the task fails before any write."
+      - Idempotent like the rest: a second stop changes nothing; check mode and O(diff) show every Kubernetes change; a pause
+        that fails part way names what it paused and what it did not, and the next run completes it.
+      - Needs the kubernetes and botocore Python libraries where the module runs, and, in the cluster, RBAC for this identity to
+        list nodes, pods, poddisruptionbudgets and deployments, patch C(deployments/scale) and Karpenter's C(nodepools), and delete
+        C(nodeclaims) (see the AWX guide).
+    type: str
+    choices: [ignore, pause]
+    default: ignore
+  recording_file:
+    description:
+      - Whether to keep the recording in the file O(recording_path).
+      - V(false) only together with O(recording_ssm_prefix): a stop always keeps its recording somewhere that outlives the task.
+    type: bool
+    default: true
+  recording_ssm_prefix:
+    description:
+      - Also keep the recording in AWS Systems Manager Parameter Store, in the account and region of the cluster, one C(String)
+        parameter per cluster named C(<prefix>/<region>/<cluster>), for example V(/eks_tools/recordings). Every controller that runs
+        the module sees the same recording, whatever ran in between (a fresh AWX container, another AWX instance, a weekend).
+      - Written, like the file, before the first write. Two jobs writing one cluster's parameter at the same time never lose a
+        recording (the parameter's version shows the other write, and the two are joined).
+      - Needs the botocore Python library where the module runs, and C(ssm:GetParameter), C(ssm:PutParameter) and
+        C(ssm:GetParameterHistory) on the parameters. The credentials are those eksctl gets (the options, or the usual chain).
+    type: str
   recording_max_age:
     description:
       - In check mode of a stop or start, RV(preflight) names each selected nodegroup whose recording was made by a stop more than
@@ -149,6 +204,8 @@ options:
         RV(savings.unpriced) and left out of the estimated total, which is then marked partial; a price is never guessed. A nodegroup of
         several instance types is priced only when all of them have the same price. An empty dictionary is the same as none.
     type: dict
+requirements:
+  - botocore (only with O(recording_ssm_prefix))
 notes:
   - The ledger's figures are as exact as the clocks of the hosts that ran the stop and the start; a stop time later than the start
     (clocks that disagree) makes that nodegroup's ledger unknown rather than negative.
@@ -200,6 +257,20 @@ EXAMPLES = r"""
     state: started
     restore_capacity: "{{ stop.recording }}"
     wait: true
+
+- name: Stop it and keep the recording in the AWS account, where every controller (AWX, a laptop) finds it
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    state: stopped
+    recording_ssm_prefix: /eks_tools/recordings
+
+- name: Start it from any controller, with the sizes kept in the AWS account
+  eks_tools.eksctl.eks_nodegroup_scale:
+    cluster: demo
+    region: eu-north-1
+    state: started
+    recording_ssm_prefix: /eks_tools/recordings
 
 - name: Start it in a later job, from the fact cache of the stop job
   eks_tools.eksctl.eks_nodegroup_scale:
@@ -291,17 +362,36 @@ nodegroups:
       sample: true
     action:
       description:
-        - V(scaled), V(unchanged), V(stopped), V(restored), V(started_with_fallback), or V(kept_stopped) (stopped, nothing recorded, O(start_unrecorded=false)).
+        - V(scaled), V(unchanged), V(stopped), V(restored), V(started_with_fallback), V(kept_stopped) (stopped, nothing recorded,
+          O(start_unrecorded=false)), or V(skipped) (eksctl cannot scale its name; RV(nodegroups[].reason) says so).
         - When the task fails part way, V(failed) for a nodegroup whose scale failed (or that read back at its old sizes after eksctl
           reported success) and V(not_attempted) for one that was not tried.
       type: str
       returned: always
       sample: stopped
+    reason:
+      description: Why a nodegroup was skipped or kept stopped.
+      type: str
+      returned: when RV(nodegroups[].action) is V(skipped) or V(kept_stopped)
+      sample: "eksctl scales only nodegroups named with letters, digits and '-'; scale it with the EKS console or API (aws eks update-nodegroup-config)"
     error:
       description: eksctl's error for a nodegroup whose scale failed.
       type: str
       returned: when RV(nodegroups[].action=failed)
       sample: 'Failed to scale nodegroup ''ng-1'' of cluster ''demo'': ...'
+skipped:
+  description: Each nodegroup eksctl cannot scale, which the task left as it was, with the reason. Its nodes keep running.
+  returned: when a nodegroup was skipped
+  type: dict
+  sample: {"tf_workers": "eksctl scales only nodegroups named with letters, digits and '-'; scale it with the EKS console or API (aws eks update-nodegroup-config)"}
+restarted_externally:
+  description:
+    - With O(state=started), each recorded nodegroup found running that no start of the collection restored, with the sizes
+      recorded and found and the time of the stop. Someone or something started it while it was stopped; it counts no savings.
+  returned: when O(state=started)
+  type: dict
+  sample: {"ng-1": {"recorded": {"desired_size": 3, "min_size": 2, "max_size": 5}, "found": {"desired_size": 2, "min_size": 2, "max_size": 5},
+                    "stopped_at": "2026-11-27T21:30:00Z"}}
 summary_lines:
   description:
     - What the task did, for a person to read. One line for the cluster (nodegroups changed, desired nodes before and after),
@@ -328,51 +418,55 @@ commands:
   sample: [["/usr/local/bin/eksctl", "scale", "nodegroup", "--cluster=demo", "--name=ng-1", "--nodes=0", "--nodes-min=0", "--region=eu-north-1"]]
 recording:
   description:
-    - With O(state=stopped) or O(state=started), the recorded sizes of the cluster's nodegroups, as O(restore_capacity) takes them.
+    - With O(state=stopped) or O(state=started), the cluster's recording after the task, as O(restore_capacity) and, under its key,
+      O(recordings) take it back.
+    - C(nodegroups) maps each recorded nodegroup to its C(desired_size), C(min_size) and C(max_size) and, when a stop recorded them,
+      the fields of RV(ledger) (C(stopped_at), C(instance_type), C(nodes)); C(restoring_at) when a start began to restore it.
+      A nodegroup recorded at zero was already stopped when the stop found it.
+    - C(recorded_at) is the time of the last stop that visited the cluster, and C(already_stopped) is V(true) when that stop found
+      nothing running and nothing recorded.
   returned: when O(state) is V(stopped) or V(started)
   type: dict
-  sample: {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}
+  sample: {"nodegroups": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z",
+                                   "instance_type": "m5.large", "nodes": 3}}, "recorded_at": "2026-11-27T21:30:00Z"}
 recording_key:
-  description: The key of the cluster in RV(eks_recordings) and in the file, C(<region>/<cluster>).
+  description: The key of the cluster in RV(eks_recordings), in the file and in the SSM parameter's name, C(<region>/<cluster>).
   returned: when O(state) is V(stopped) or V(started)
   type: str
   sample: eu-north-1/demo
 eks_recordings:
   description:
-    - O(recordings) updated with this task's recording; also returned, with the recording made before the first write,
-      when a write fails.
-    - Each nodegroup's entry holds its sizes and, when the stop recorded them, the fields of RV(ledger) (C(stopped_at), C(instance_type),
-      C(nodes)); O(recordings) takes them back as they are, O(restore_capacity) takes only the sizes.
-    - After a stop, the cluster's key holds every recorded nodegroup; after a start, only the nodegroups not yet started, and the
-      key is gone once none is left. Other clusters' keys are returned as given.
+    - O(recordings) with this cluster's RV(recording) under its key (gone once it has no nodegroup left); other clusters' keys as
+      given. Also returned when a write fails, with the recording made before the first write.
   returned: when O(state) is V(stopped) or V(started)
   type: dict
-  sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z",
-                                        "instance_type": "m5.large", "nodes": 3}}}
+  sample: {"eu-north-1/demo": {"nodegroups": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z",
+                                                       "instance_type": "m5.large", "nodes": 3}}, "recorded_at": "2026-11-27T21:30:00Z"}}
 ansible_facts:
-  description: Facts set for the host, so a fact cache carries the recorded sizes from a stop job to a start job.
-  returned: when O(state) is V(stopped) or V(started), not in check mode
+  description: Facts set for the host, so a fact cache carries the recording from a stop job to a start job.
+  returned: not in check mode, after a stop that recorded something or a start that changed the recording
   type: dict
   contains:
     eks_recordings:
       description:
         - The same as RV(eks_recordings). Without O(recordings) it holds only this cluster, so give the fact back in
           when one host handles several clusters (the C(eks_tools.eksctl.cluster_power) role does).
-        - Not returned by a stop that recorded nothing (every nodegroup already stopped, no recording anywhere), so an earlier fact is kept.
+        - Not returned by a start that spent nothing, so a cached fact is never written over with less than it held.
       type: dict
-      returned: when O(state) is V(stopped) or V(started)
-      sample: {"eu-north-1/demo": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z",
-                                            "instance_type": "m5.large", "nodes": 3}}}
+      returned: as RV(ansible_facts)
+      sample: {"eu-north-1/demo": {"nodegroups": {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5}}}}
 preflight:
   description:
     - In check mode with O(state=stopped) or O(state=started), every reason the stop or start would not do what is expected,
-      each with a one-line fix; empty when there is none. Also returned with the failure of a check-mode run that the real run
-      would fail the same way (a nodegroup name eksctl refuses, no access to the cluster's Kubernetes API).
+      each with a one-line fix, said as what the run would do; empty when there is none. Also returned with the failure of a
+      check-mode run that the real run would fail the same way (no access to the cluster's Kubernetes API, a stopped nodegroup with
+      no recording and O(start_unrecorded=false)).
     - "Checks: V(stale_recording) (a recording older than O(recording_max_age)), V(nodegroup_failed) and V(nodegroup_busy) (a selected
-      nodegroup DEGRADED or changing), V(unscalable_name), V(kubernetes_access), V(unrecorded) (a start without recorded sizes for a
-      stopped nodegroup), and V(still_running),
+      nodegroup DEGRADED or changing), V(unscalable_name) (a nodegroup the run would skip), V(kubernetes_access), V(unrecorded) (a start
+      without recorded sizes for a stopped nodegroup: it would start at a fallback size, or stay stopped), V(still_running),
       one per entry of RV(eks_tools.eksctl.eks_cluster_info#module:clusters[].status_summary.still_running) (Fargate profiles,
-      Auto Mode node pools, nodegroups eksctl cannot scale, EKS Connector)."
+      Auto Mode node pools, nodegroups eksctl cannot scale, EKS Connector), and V(unknown) (a read the preview depends on failed,
+      so what it would have shown is not known; never taken for nothing found)."
   returned: in check mode, with O(state=stopped) or O(state=started)
   type: list
   elements: dict
@@ -487,7 +581,7 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._module import argument_spec, run_module, scale_nodegroups
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import DEFAULT_RECORDING_PATH
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.file import DEFAULT_PATH
 
 
 def main() -> None:
@@ -504,7 +598,10 @@ def main() -> None:
             wait_sleep={"type": "float", "default": 10},
             restore_capacity={"type": "dict"},
             recordings={"type": "dict", "aliases": ["capacity_snapshots"]},
-            recording_path={"type": "path", "default": DEFAULT_RECORDING_PATH, "aliases": ["snapshot_path"]},
+            recording_path={"type": "path", "default": DEFAULT_PATH, "aliases": ["snapshot_path"]},
+            autoscalers={"type": "str", "default": "ignore", "choices": ["ignore", "pause"]},
+            recording_file={"type": "bool", "default": True},
+            recording_ssm_prefix={"type": "str"},
             recording_max_age={"type": "float", "default": 72, "aliases": ["snapshot_max_age"]},
             hourly_prices={"type": "dict"},
             start_unrecorded={"type": "bool", "default": True},

@@ -17,6 +17,7 @@ scripted eksctl. Besides what the case expects, every case checks that:
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import os
 import re
@@ -28,7 +29,9 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.eks_tools.eksctl.plugins.module_utils import _module as module_glue
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._runner import C_LOCALE, in_own_process_group
+from ansible_collections.eks_tools.eksctl.tests.unit import fake_kubernetes
 from ansible_collections.eks_tools.eksctl.tests.unit.module_cases import Case, ExpectedCall
 
 AWS_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY",
@@ -84,6 +87,24 @@ class Outcome(t.NamedTuple):
     passed: dict  # the keyword arguments the module passed to exit_json or fail_json, before Ansible's formatting
     failed: bool
     calls: list
+    window: tuple = ()  # the UTC times (to the second) the module ran between
+
+
+class During:
+    """Equal to a recording's time (``YYYY-MM-DDTHH:MM:SSZ``) within the window the module ran in: ``@NOW@`` in a case."""
+
+    def __init__(self, window: tuple) -> None:
+        self.window = window
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and bool(self.window) and self.window[0] <= other <= self.window[1]
+
+    def __repr__(self) -> str:
+        return "a time from %s to %s" % self.window
+
+
+def utc_second() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def clean_aws_environment(monkeypatch) -> None:
@@ -91,8 +112,8 @@ def clean_aws_environment(monkeypatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def substitute(value: t.Any, tokens: dict[str, str]) -> t.Any:
-    """The value with every placeholder string (``@EKSCTL@``, ``@TMP@``) replaced, at any depth."""
+def substitute(value: t.Any, tokens: dict[str, t.Any]) -> t.Any:
+    """The value with every placeholder string (``@EKSCTL@``, ``@TMP@``, ``@NOW@``) replaced, at any depth."""
     if isinstance(value, str):
         return tokens.get(value, value)
     if isinstance(value, list):
@@ -157,6 +178,8 @@ def run(main: t.Callable[[], None], case: Case, monkeypatch, capsys, tmp_path) -
         passed.update(copy.deepcopy(kwargs), msg=msg)
         real_fail_json(self, msg, **kwargs)
 
+    # The cluster's Kubernetes API: a case without one finds it unreachable, as a host with no network path to it would.
+    monkeypatch.setattr(module_glue, "connect", lambda description, **_options: fake_kubernetes.unreachable(description))
     monkeypatch.setattr(basic.AnsibleModule, "run_command", run_command)
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
@@ -166,6 +189,7 @@ def run(main: t.Callable[[], None], case: Case, monkeypatch, capsys, tmp_path) -
     if case.diff:
         module_args["_ansible_diff"] = True
     capsys.readouterr()
+    started = utc_second()
     exit_codes = []
     with patch_module_args(module_args):
         try:
@@ -178,7 +202,7 @@ def run(main: t.Callable[[], None], case: Case, monkeypatch, capsys, tmp_path) -
     assert not eksctl.problems, eksctl.problems
     assert not eksctl.missing(), "expected eksctl calls that were not made: %s" % eksctl.missing()
     assert (exit_code != 0) == bool(result.get("failed")), (exit_code, result)
-    return Outcome(result, passed, bool(result.get("failed")), eksctl.made)
+    return Outcome(result, passed, bool(result.get("failed")), eksctl.made, (started, utc_second()))
 
 
 def message(entry: t.Any) -> str:
@@ -255,5 +279,5 @@ def check(case: Case, outcome: Outcome, tokens: dict[str, str] | None = None) ->
 
 def run_case(main: t.Callable[[], None], case: Case, monkeypatch, capsys, tmp_path) -> Outcome:
     outcome = run(main, case, monkeypatch, capsys, tmp_path)
-    check(case, outcome, {"@EKSCTL@": str(tmp_path / "eksctl"), "@TMP@": str(tmp_path / "scratch")})
+    check(case, outcome, {"@EKSCTL@": str(tmp_path / "eksctl"), "@TMP@": str(tmp_path / "scratch"), "@NOW@": During(outcome.window)})
     return outcome

@@ -9,8 +9,11 @@ import json
 import typing as t
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EksctlClient
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import InfoRequest, ScaleRequest
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, InfoRequest, ScaleRequest
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._reader import ClusterReader
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import policy
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.document import ClusterRecording, NodegroupRecord, from_document
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.keeper import RecordingKeeper
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._scaler import NodegroupScaler
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import BINARY, nodegroups_json
@@ -51,20 +54,49 @@ class Made(t.NamedTuple):
     wait_timeout: float
 
 
-def build(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, parallelism=5):
+def build(fake, *, check_mode=False, region="eu-north-1", wait_timeout=60, parallelism=5, kubernetes=None):
+    """``kubernetes``: the cluster's API (a FakeClusterApi, or a function of the description that raises); None: never read."""
     clock = Clock()
     client = EksctlClient(fake, BINARY, region=region, sleep=clock.sleep)
-    reader = ClusterReader(client, parallelism=parallelism)
+    connect = kubernetes if kubernetes is None or callable(kubernetes) else (lambda description: kubernetes)
+    reader = ClusterReader(client, parallelism=parallelism, connect=connect)
     scaler = NodegroupScaler(reader, check_mode=check_mode, clock=clock, sleep=clock.sleep, now=clock.wall)
     return Made(scaler, reader, client, wait_timeout), clock
 
 
-def apply(made, store=None, **kwargs):
-    request = {"cluster": "demo", "state": "present", "names": (), "sizes": {}, "restore": None, "wait": False, "diff": True,
-               "recording_path": store.path if store else None, "wait_timeout": made.wait_timeout, "wait_sleep": 5}
+def apply(made, store=None, restore=None, recordings=None, **kwargs):
+    """Apply a request; ``store`` is the recording file, ``restore`` the sizes restore_capacity gives (name to Capacity),
+    ``recordings`` the host fact given back (as ``validate_recordings`` returns it)."""
+    given = ClusterRecording({name: NodegroupRecord(capacity) for name, capacity in (restore or {}).items()})
+    facts = {key: as_recording(value) for key, value in (recordings or {}).items()}
+    made.scaler.keeper = RecordingKeeper(given=given, facts=facts, stores=[store] if store else [],
+                                         check_mode=made.scaler.check_mode)
+    request = {"cluster": "demo", "state": "present", "names": (), "sizes": {}, "wait": False, "diff": True,
+               "wait_timeout": made.wait_timeout, "wait_sleep": 5, "restore_names": tuple(sorted(restore or ()))}
     request.update(kwargs)
     request["names"] = tuple(request["names"] or ())
     return made.scaler.apply(ScaleRequest(**request))
+
+
+def as_recording(value):
+    """A recording from a ClusterRecording, a mapping of name to Capacity, or any shape the module returns."""
+    if isinstance(value, ClusterRecording):
+        return value
+    if all(isinstance(entry, Capacity) for entry in value.values()):
+        return ClusterRecording({name: NodegroupRecord(capacity) for name, capacity in value.items()})
+    return from_document(value)
+
+
+def seed(store, key, sizes, ledger=None):
+    """A recording in the file, as an earlier stop left it: name to Capacity, and name to StopRecord for the ledger."""
+    recording = ClusterRecording({name: NodegroupRecord(capacity, (ledger or {}).get(name)) for name, capacity in sizes.items()})
+    store.update(key, lambda held: policy.merge(recording, held))
+
+
+def held(store, key):
+    """The sizes and the ledger the file holds for the cluster."""
+    recording = store.load(key)
+    return recording.sizes(), recording.ledger()
 
 
 def info(made, **request):

@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The savings ledger, pure: what a stop records, and what a start reports from it, to the exact figure."""
+"""The savings ledger, pure: what a start reports from what its stop recorded, to the exact figure."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _ledger as ledger
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, Step, StopRecord
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import StopRecord
 
 UTC = datetime.timezone.utc
 START = datetime.datetime(2026, 11, 28, 7, 0, 0, tzinfo=UTC)
@@ -31,69 +31,19 @@ def test_moment_and_timestamp_are_utc_to_the_second():
     assert ledger.parse_timestamp("2026-11-28T07:00:00Z") == START
 
 
-@pytest.mark.parametrize("entry, expected", [
-    ({"desired_size": 3, "min_size": 2, "max_size": 5}, None),  # recorded before the ledger
-    ({"stopped_at": NIGHT, "instance_type": "m5.large", "nodes": 3}, StopRecord(NIGHT, "m5.large", 3)),
-    ({"stopped_at": NIGHT, "instance_type": None, "nodes": 0}, StopRecord(NIGHT, None, 0)),
-    ({"stopped_at": NIGHT, "nodes": 2}, StopRecord(NIGHT, None, 2)),
-])
-def test_stop_record_from_dict(entry, expected):
-    assert ledger.stop_record_from_dict(entry) == expected
+def at_start(*names):
+    """Nodegroups restored by a start at START."""
+    return dict.fromkeys(names, START)
 
 
-@pytest.mark.parametrize("entry, fragment", [
-    ({"stopped_at": NIGHT}, "nodes must be given with stopped_at"),
-    ({"instance_type": "m5.large"}, "stopped_at and nodes must be given with instance_type"),
-    ({"stopped_at": "2026-11-27 21:30", "nodes": 1}, "stopped_at must be a UTC time written like 2026-11-27T21:30:00Z, got '2026-11-27 21:30'"),
-    ({"stopped_at": "2026-11-27T21:30:00+01:00", "nodes": 1}, "stopped_at must be a UTC time"),
-    ({"stopped_at": 1764279000, "nodes": 1}, "stopped_at must be a UTC time"),
-    ({"stopped_at": NIGHT, "nodes": -1}, "nodes must be an integer from 0 to"),
-    ({"stopped_at": NIGHT, "nodes": True}, "nodes must be an integer"),
-    ({"stopped_at": NIGHT, "nodes": "3"}, "nodes must be an integer"),
-    ({"stopped_at": NIGHT, "nodes": 1, "instance_type": ""}, "instance_type must be an instance type name or null"),
-    ({"stopped_at": NIGHT, "nodes": 1, "instance_type": 5}, "instance_type must be an instance type name or null"),
-])
-def test_stop_record_from_dict_refuses(entry, fragment):
-    with pytest.raises(ValueError) as caught:
-        ledger.stop_record_from_dict(entry)
-    assert fragment in str(caught.value)
-
-
-def nodegroup(name, instance_type="m5.large"):
-    return {"name": name, "instance_type": instance_type}
-
-
-def step(name, before, after):
-    send = {} if before == after else {"desired_size": after.desired_size, "min_size": after.min_size}
-    return Step(name, "managed", before, after, "stopped" if send else "unchanged", send)
-
-
-def test_ledger_of_stop_stamps_what_it_stops_and_keeps_the_first_stop_of_the_rest():
-    earlier = StopRecord("2026-11-27T18:00:00Z", "t3.large", 4)
-    nodegroups = [nodegroup("running"), nodegroup("stopped-before", "t3.large"), nodegroup("zero", "-"), nodegroup("old")]
-    steps = [step("running", Capacity(3, 2, 5), Capacity(0, 0, 5)), step("stopped-before", Capacity(0, 0, 6), Capacity(0, 0, 6)),
-             step("zero", Capacity(0, 0, 2), Capacity(0, 0, 2)), step("old", Capacity(0, 0, 3), Capacity(0, 0, 3))]
-    recorded = {"running": Capacity(3, 2, 5), "stopped-before": Capacity(4, 1, 6), "zero": Capacity(0, 0, 2), "old": Capacity(2, 1, 3)}
-    # "old" has a recording from before the ledger: it stays without an entry (unknown), never stamped with this stop.
-    assert ledger.ledger_of_stop(nodegroups, steps, recorded, {"stopped-before": earlier}, NIGHT) == {
-        "running": StopRecord(NIGHT, "m5.large", 3),
-        "stopped-before": earlier,
-    }
-
-
-def test_ledger_of_stop_of_a_nodegroup_found_running_again_replaces_its_old_entry():
-    """Started outside the collection after a stop: this stop's time and node count replace the old entry, as its sizes do."""
-    steps = [step("ng", Capacity(5, 1, 6), Capacity(0, 0, 6))]
-    known = {"ng": StopRecord("2026-11-20T19:00:00Z", "m5.large", 2)}
-    assert ledger.ledger_of_stop([nodegroup("ng", "m5.xlarge")], steps, {"ng": Capacity(5, 1, 6)}, known, NIGHT) == {
-        "ng": StopRecord(NIGHT, "m5.xlarge", 5)}
-
-
-@pytest.mark.parametrize("instance_type, expected", [
-    ("m5.large", "m5.large"), ("m5.large,m5.xlarge", "m5.large,m5.xlarge"), ("-", None), ("", None), (None, None), (3, None),
-])
-def test_instance_type_of(instance_type, expected):
-    assert ledger.instance_type_of({"instance_type": instance_type}) == expected
+def test_a_restore_an_interrupted_start_made_counts_to_its_own_time():
+    """Found running at its recorded sizes, marked by a start killed after its write: counted up to that start, not this one."""
+    entries = {"early": StopRecord(NIGHT, "m5.large", 2), "now": StopRecord(NIGHT, "m5.large", 2)}
+    earlier = START - datetime.timedelta(hours=2)
+    report = ledger.savings_of_start({"early": earlier, "now": START}, entries, START, None)
+    assert report["nodegroups"]["early"]["stopped_for"] == {"seconds": 34200 - 7200, "human": "7h 30m"}
+    assert report["nodegroups"]["now"]["stopped_for"] == {"seconds": 34200, "human": "9h 30m"}
+    assert report["total"]["node_hours_avoided"] == 2 * 7.5 + 2 * 9.5
 
 
 PRICES = {"m5.large": 0.096, "t3.medium": 0.0416, "m5a.large": 0.096, "c6i.large": 0.085}
@@ -116,7 +66,7 @@ def test_hourly_price_is_never_guessed(instance_type, price, why_not):
 
 def test_savings_of_a_night_without_prices_is_node_hours_only():
     entries = {"ng-1": StopRecord(NIGHT, "t3.medium", 3), "ng-self": StopRecord(NIGHT, "m5.large", 2)}
-    report = ledger.savings_of_start(["ng-self", "ng-1"], entries, START, None)
+    report = ledger.savings_of_start(at_start("ng-self", "ng-1"), entries, START, None)
     night = {"seconds": 34200, "human": "9h 30m"}
     assert report == {
         "started_at": "2026-11-28T07:00:00Z",
@@ -157,7 +107,7 @@ CASES = {
 @pytest.mark.parametrize("entries, prices, per_nodegroup, totals", list(CASES.values()), ids=list(CASES))
 def test_savings_table(entries, prices, per_nodegroup, totals):
     stops = {name: StopRecord(stopped_at, instance_type, nodes) for name, (nodes, instance_type, stopped_at) in entries.items()}
-    report = ledger.savings_of_start(list(entries), stops, START, prices)
+    report = ledger.savings_of_start(at_start(*entries), stops, START, prices)
     for name, (node_hours, saving) in per_nodegroup.items():
         entry = report["nodegroups"][name]
         assert entry["node_hours_avoided"] == node_hours
@@ -169,7 +119,7 @@ def test_savings_table(entries, prices, per_nodegroup, totals):
 
 def test_savings_lists_unknown_ledgers_and_never_guesses_them():
     entries = {"known": StopRecord(NIGHT, "m5.large", 1), "skewed": StopRecord("2026-11-28T07:00:05Z", "m5.large", 1)}
-    report = ledger.savings_of_start(["known", "old", "skewed"], entries, START, PRICES)
+    report = ledger.savings_of_start(at_start("known", "old", "skewed"), entries, START, PRICES)
     assert list(report["nodegroups"]) == ["known"]
     assert "no stop time" in report["unknown"]["old"]
     assert "later than this start" in report["unknown"]["skewed"] and "clocks" in report["unknown"]["skewed"]
@@ -178,11 +128,11 @@ def test_savings_lists_unknown_ledgers_and_never_guesses_them():
 
 
 def test_savings_of_nothing_restored():
-    assert ledger.savings_of_start([], {}, START, PRICES) == {
+    assert ledger.savings_of_start({}, {}, START, PRICES) == {
         "started_at": "2026-11-28T07:00:00Z", "nodegroups": {}, "unknown": {}, "unpriced": {},
         "total": {"nodegroups": 0, "stopped_for": None, "node_hours_avoided": 0.0, "estimated_saving": 0.0, "partial": False}}
 
 
 def test_the_total_stopped_for_is_the_longest():
     entries = {"a": StopRecord("2026-11-27T19:00:00Z", None, 1), "b": StopRecord("2026-11-28T06:00:00Z", None, 1)}
-    assert ledger.savings_of_start(["a", "b"], entries, START, None)["total"]["stopped_for"] == {"seconds": 43200, "human": "12h"}
+    assert ledger.savings_of_start(at_start("a", "b"), entries, START, None)["total"]["stopped_for"] == {"seconds": 43200, "human": "12h"}

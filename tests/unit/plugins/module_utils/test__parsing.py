@@ -44,6 +44,7 @@ def test_description_region_comes_from_arn():
         "connector": False,
         "auto_mode": {"enabled": False, "node_pools": [], "node_role_arn": None},
         "support_type": "EXTENDED",
+        "certificate_authority": json.loads(contract.CLUSTER_DESCRIPTION)[0]["CertificateAuthority"]["Data"],
     }
 
 
@@ -143,7 +144,7 @@ def test_description_with_two_items_is_an_error():
     ("", None),
 ])
 def test_classify_failure(stderr, kind):
-    assert parsing.classify_failure(stderr) == kind
+    assert getattr(parsing.classify_failure(stderr), "name", None) == kind
 
 
 def test_error_line_prefers_the_error_over_an_earlier_warning():
@@ -171,7 +172,7 @@ def test_unavailable_status():
     ("Error: AWS Region must be set, please set the AWS Region in AWS config file or as environment variable\n", "region"),
 ])
 def test_failure_classes_of_the_second_reading(stderr, kind):
-    assert parsing.classify_failure(stderr) == kind
+    assert getattr(parsing.classify_failure(stderr), "name", None) == kind
 
 
 def test_connector_cluster_is_told_by_its_connector_config():

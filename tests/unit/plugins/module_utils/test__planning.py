@@ -45,36 +45,36 @@ def test_plan_present_conflicts_name_the_option_to_add(current, request_, option
     assert "'ng-1'" in caught.value.msg
 
 
-def test_plan_stop_records_running_and_keeps_earlier_records():
+def test_plan_stop_stops_running_nodegroups_and_leaves_stopped_ones():
     nodegroups = [ng("a", 3, 2, 5), ng("b", 0, 0, 4), ng("c", 1, 1, 2, kind="unmanaged", status="CREATE_COMPLETE")]
-    steps, snapshot, warnings = planning.plan_stop(nodegroups, {"b": Capacity(2, 1, 4)})
+    steps = planning.plan_stop(nodegroups)
     assert [(s.name, s.action, tuple(s.after), s.send) for s in steps] == [
         ("a", "stopped", (0, 0, 5), {"desired_size": 0, "min_size": 0}),
         ("b", "unchanged", (0, 0, 4), {}),
         ("c", "stopped", (0, 0, 2), {"desired_size": 0, "min_size": 0}),
     ]
-    assert snapshot == {"a": Capacity(3, 2, 5), "b": Capacity(2, 1, 4), "c": Capacity(1, 1, 2)}
-    assert warnings == []
 
 
-def test_plan_stop_records_a_zero_pool_beside_running_ones_so_start_keeps_it_at_zero():
-    _steps, snapshot, warnings = planning.plan_stop([ng("web", 2, 1, 3), ng("gpu", 0, 0, 4)], {})
-    assert snapshot == {"web": Capacity(2, 1, 3), "gpu": Capacity(0, 0, 4)}
-    assert len(warnings) == 1 and "'gpu' was already stopped" in warnings[0]
-    steps, warnings = planning.plan_start([ng("web", 0, 0, 3), ng("gpu", 0, 0, 4)], snapshot, cluster="demo")
+def test_plan_stop_skips_a_nodegroup_eksctl_cannot_scale_and_stops_the_others():
+    steps = planning.plan_stop([ng("ng-1", 3, 2, 5), ng("tf_workers", 2, 2, 6), ng("tf_idle", 0, 0, 6)])
+    assert [(s.name, s.action, s.send) for s in steps] == [
+        ("ng-1", "stopped", {"desired_size": 0, "min_size": 0}), ("tf_workers", "skipped", {}), ("tf_idle", "unchanged", {})]
+    assert "letters, digits and '-'" in steps[1].reason and "EKS console or API" in steps[1].reason
+
+
+def test_plan_start_keeps_a_nodegroup_recorded_at_zero_stopped():
+    steps, warnings = planning.plan_start([ng("web", 0, 0, 3), ng("gpu", 0, 0, 6)],
+                                          {"web": Capacity(2, 1, 3), "gpu": Capacity(0, 0, 4)}, cluster="demo")
     assert [(s.name, s.action) for s in steps] == [("web", "restored"), ("gpu", "unchanged")]
     assert warnings == []
 
 
-def test_plan_stop_never_records_zeros():
-    steps, snapshot, warnings = planning.plan_stop([ng("a", 0, 0, 5)], {})
-    assert not any(step.changed for step in steps)
-    assert snapshot == {} and warnings == []
-
-
-def test_plan_stop_second_stop_keeps_first_recording():
-    _steps, snapshot, _warnings = planning.plan_stop([ng("a", 0, 0, 5)], {"a": Capacity(3, 2, 5)})
-    assert snapshot == {"a": Capacity(3, 2, 5)}
+def test_plan_start_restores_a_running_nodegroup_only_when_its_sizes_were_given():
+    recorded = {"a": Capacity(5, 2, 10)}
+    steps, warnings = planning.plan_start([ng("a", 2, 2, 10)], recorded, cluster="demo")
+    assert steps[0].action == "unchanged" and "already running" in warnings[0]
+    steps, warnings = planning.plan_start([ng("a", 2, 2, 10)], recorded, cluster="demo", given=["a"])
+    assert (steps[0].action, steps[0].send) == ("restored", {"desired_size": 5, "min_size": 2, "max_size": 10}) and warnings == []
 
 
 def test_plan_start_restores_exact_capacity_in_one_write():
@@ -101,9 +101,8 @@ def test_plan_start_fallback_warns_naming_the_cluster():
 def test_plan_start_without_start_unrecorded_keeps_unrecorded_nodegroups_stopped(recorded, expected):
     steps, warnings = planning.plan_start([ng("a", 0, 0, 5), ng("b", 0, 1, 4)], recorded, cluster="staging", start_unrecorded=False)
     assert [(s.name, s.action, tuple(s.after), s.send) for s in steps] == expected
-    kept = [name for name, action, _after, _send in expected if action == "kept_stopped"]
-    assert len(warnings) == len(kept)
-    assert all("of cluster 'staging'" in warning and "kept stopped" in warning for warning in warnings)
+    assert all("no recording" in step.reason for step in steps if step.action == "kept_stopped")
+    assert warnings == []
 
 
 def test_plan_start_leaves_running_nodegroup_alone_and_says_so():
@@ -121,11 +120,3 @@ def test_select_nodegroups_lists_existing_on_unknown():
     with pytest.raises(InvalidRequest) as caught:
         planning.select_nodegroups([ng("a", 1, 1, 2), ng("b", 1, 1, 2)], ["a", "zz"], cluster="demo")
     assert "'zz'" in caught.value.msg and "it has: a, b" in caught.value.msg
-
-
-def test_refuse_unscalable_blocks_every_write_but_ignores_nodegroups_left_alone():
-    steps, _snapshot, _warnings = planning.plan_stop([ng("ng-1", 3, 2, 5), ng("tf_workers", 2, 2, 6)], {})
-    with pytest.raises(InvalidRequest, match="'tf_workers'.*nothing was changed"):
-        planning.refuse_unscalable(steps, cluster="legacy")
-    steps, _snapshot, _warnings = planning.plan_stop([ng("ng-1", 3, 2, 5), ng("tf_workers", 0, 0, 6)], {})
-    planning.refuse_unscalable(steps, cluster="legacy")

@@ -10,10 +10,10 @@ import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import RecordingFile
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.file import RecordingFile
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import BINARY, FakeEksctl, nodegroups_json
-from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, RUNNING, STOPPED, apply, build, scale
+from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, RUNNING, STOPPED, apply, build, held, scale, seed
 
 
 def test_noop_is_one_read_and_unchanged():
@@ -46,7 +46,7 @@ def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path)
 
     def run(argv, env, timeout):
         if argv[1] == "scale":
-            recorded_at_write.append(store.load("eu-north-1/demo"))
+            recorded_at_write.append(store.load("eu-north-1/demo").sizes())
         return replay(argv, env, timeout)
 
     fake.run = run
@@ -57,27 +57,33 @@ def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path)
     assert sorted(fake.argvs()[1:3]) == sorted([list(scale("ng-self", "--nodes=0", "--nodes-min=0")), list(scale("ng-1", "--nodes=0", "--nodes-min=0"))])
     assert fake.argvs()[3:] == [list(READ)]  # the sizes read back once after the writes
     assert [n["action"] for n in result["nodegroups"]] == ["stopped", "stopped"]
-    assert result["recording"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
-                                           "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
-    # The ledger: the time of the stop, each nodegroup's instance type and node count, beside the sizes in the fact.
+    # The ledger: the time of the stop, each nodegroup's instance type and node count, beside the sizes.
     assert result["ledger"] == {"ng-1": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3},
                                 "ng-self": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 2}}
-    assert result["ansible_facts"] == {"eks_recordings": {"eu-north-1/demo": {
-        name: dict(sizes, **result["ledger"][name]) for name, sizes in result["recording"].items()}}}
+    assert result["recording"] == {"recorded_at": "2026-11-28T07:00:00Z", "nodegroups": {
+        "ng-1": dict({"desired_size": 3, "min_size": 2, "max_size": 5}, **result["ledger"]["ng-1"]),
+        "ng-self": dict({"desired_size": 2, "min_size": 1, "max_size": 4}, **result["ledger"]["ng-self"])}}
+    assert result["ansible_facts"] == {"eks_recordings": {"eu-north-1/demo": result["recording"]}}
 
 
-def test_stop_of_stopped_cluster_is_ok_and_sets_no_fact(tmp_path):
-    fake = FakeEksctl({READ: [STOPPED]})
+def test_stop_of_a_stopped_cluster_with_nothing_recorded_records_it_as_already_stopped(tmp_path):
+    """Every cluster a stop visits is recorded: a start then knows it was off before the stop, and keeps it off quietly."""
+    fake = FakeEksctl({READ: [STOPPED, STOPPED]})
     made, _clock = build(fake)
-    result = apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="stopped")
-    assert result["changed"] is False and len(fake.calls) == 1
-    assert "ansible_facts" not in result
-    assert not (tmp_path / "snap.json").exists()
+    store = RecordingFile(str(tmp_path / "recordings.json"))
+    result = apply(made, store=store, state="stopped")
+    assert result["changed"] is False and len(fake.calls) == 1 and result["warnings"] == []
+    assert result["recording"]["already_stopped"] is True and result["recording"]["recorded_at"] == "2026-11-28T07:00:00Z"
+    assert store.load("eu-north-1/demo").sizes() == {"ng-self": Capacity(0, 0, 4), "ng-1": Capacity(0, 0, 5)}
+    assert result["ansible_facts"]["eks_recordings"]["eu-north-1/demo"] == result["recording"]
+    start = apply(made, store=store, state="started", start_unrecorded=False)
+    assert [ng["action"] for ng in start["nodegroups"]] == ["unchanged", "unchanged"] and start["warnings"] == []
+    assert "ansible_facts" not in start and store.load("eu-north-1/demo").already_stopped
 
 
 def test_start_restores_from_file_and_removes_it(tmp_path):
     store = RecordingFile(str(tmp_path / "snap.json"))
-    store.record("eu-north-1/demo", {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)})
+    seed(store, "eu-north-1/demo", {"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)})
     fake = FakeEksctl({READ: [STOPPED]})
     fake.add(scale("ng-self", "--nodes=2", "--nodes-min=1", "--nodes-max=4"), contract.SCALE_STDOUT)
     fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
@@ -92,7 +98,7 @@ def test_start_restores_from_file_and_removes_it(tmp_path):
 
 def test_restore_capacity_wins_over_file(tmp_path):
     store = RecordingFile(str(tmp_path / "snap.json"))
-    store.record("eu-north-1/demo", {"ng-1": Capacity(1, 1, 5)})
+    seed(store, "eu-north-1/demo", {"ng-1": Capacity(1, 1, 5)})
     fake = FakeEksctl({READ: [STOPPED]})
     fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
     made, _clock = build(fake)
@@ -216,7 +222,7 @@ def test_kubernetes_access_failure_says_what_to_fix_when_no_nodegroup_is_named()
     with pytest.raises(errors.KubernetesAccessError) as raised:
         apply(made, state="stopped")
     assert "failed to list nodes" in raised.value.msg
-    for fix in ("API endpoint", "list nodes", "access entry", "name managed nodegroups"):
+    for fix in ("API endpoint", "list nodes", "access entry", "name only managed nodegroups"):
         assert fix in raised.value.msg
     assert fake.argvs() == [list(READ)]
 
@@ -233,10 +239,22 @@ def test_kubernetes_access_failure_falls_back_to_reading_named_nodegroups_one_by
     assert fake.argvs() == [list(READ), list(by_name), list(scale("ng-1", "--nodes=4")), list(by_name)]
 
 
-def test_nodegroup_eksctl_cannot_scale_is_refused_before_any_write():
-    fake = FakeEksctl({READ: [nodegroups_json(("ng-1", "managed", "ACTIVE", 3, 2, 5), ("tf_workers", "managed", "ACTIVE", 2, 2, 6))]})
+def test_a_nodegroup_eksctl_cannot_scale_is_skipped_and_the_others_are_stopped():
+    fake = FakeEksctl({READ: [nodegroups_json(("ng-1", "managed", "ACTIVE", 3, 2, 5), ("tf_workers", "managed", "ACTIVE", 2, 2, 6)),
+                              nodegroups_json(("ng-1", "managed", "ACTIVE", 0, 0, 5), ("tf_workers", "managed", "ACTIVE", 2, 2, 6))]})
+    fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
     made, _clock = build(fake)
-    with pytest.raises(errors.InvalidRequest, match="tf_workers"):
+    result = apply(made, state="stopped")
+    assert [(ng["name"], ng["action"]) for ng in result["nodegroups"]] == [("ng-1", "stopped"), ("tf_workers", "skipped")]
+    assert list(result["skipped"]) == ["tf_workers"] and "letters, digits and '-'" in result["skipped"]["tf_workers"]
+    assert result["warnings"] == ["nodegroup 'tf_workers' of cluster 'demo' was skipped, its 2 node(s) keep running: " + result["skipped"]["tf_workers"]]
+    assert "tf_workers" not in result["recording"]["nodegroups"]  # not stopped, so nothing for a start to restore
+
+
+def test_a_cluster_whose_only_running_nodegroups_eksctl_cannot_scale_fails_before_any_write():
+    fake = FakeEksctl({READ: [nodegroups_json(("tf_workers", "managed", "ACTIVE", 2, 2, 6))]})
+    made, _clock = build(fake)
+    with pytest.raises(errors.OperationFailed, match="cluster 'demo': nothing could be stopped: eksctl scales only .* \\(tf_workers\\)"):
         apply(made, state="stopped")
     assert fake.argvs() == [list(READ)]
 
@@ -275,7 +293,7 @@ def test_region_from_the_profile_keys_stop_and_start_alike(tmp_path):
     made, _clock = build(fake, region=None)
     # A fresh HOME (no file): only the fact carries the recording, keyed as the stop keyed it.
     fact = {"eu-north-1/demo": RECORDED}
-    result = apply(made, store=RecordingFile(str(tmp_path / "fresh.json")), state="started", snapshots=fact)
+    result = apply(made, store=RecordingFile(str(tmp_path / "fresh.json")), state="started", recordings=fact)
     assert result["recording_key"] == "eu-north-1/demo"
     assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
     assert result["eks_recordings"] == {}
@@ -283,15 +301,16 @@ def test_region_from_the_profile_keys_stop_and_start_alike(tmp_path):
 
 def test_subset_start_spends_only_its_nodegroups(tmp_path):
     store = RecordingFile(str(tmp_path / "snap.json"))
-    store.record("eu-north-1/demo", RECORDED)
+    seed(store, "eu-north-1/demo", RECORDED)
     fake = FakeEksctl({READ: [THREE_STOPPED]})
     fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
     made, _clock = build(fake)
-    result = apply(made, store=store, state="started", names=["ng-1"], snapshots=dict(OTHER, **{"eu-north-1/demo": RECORDED}))
+    result = apply(made, store=store, state="started", names=["ng-1"], recordings=dict(OTHER, **{"eu-north-1/demo": RECORDED}))
     left = {"ng-self": RECORDED["ng-self"], "ng-2": RECORDED["ng-2"]}
-    assert result["eks_recordings"] == {"eu-north-1/demo": as_dicts(left), "us-east-1/other": as_dicts(OTHER["us-east-1/other"])}
+    assert result["eks_recordings"] == {"eu-north-1/demo": {"nodegroups": as_dicts(left)},
+                                        "us-east-1/other": {"nodegroups": as_dicts(OTHER["us-east-1/other"])}}
     assert result["ansible_facts"]["eks_recordings"] == result["eks_recordings"]
-    assert store.load("eu-north-1/demo") == left
+    assert store.load("eu-north-1/demo").sizes() == left
 
 
 def test_subset_stop_keeps_the_other_recordings(tmp_path):
@@ -301,17 +320,17 @@ def test_subset_stop_keeps_the_other_recordings(tmp_path):
     fake.add(scale("ng-1", "--nodes=0", "--nodes-min=0"), contract.SCALE_STDOUT)
     made, _clock = build(fake)
     fact = {"eu-north-1/demo": {"ng-self": Capacity(2, 1, 4)}}
-    result = apply(made, store=store, state="stopped", names=["ng-1"], snapshots=fact)
+    result = apply(made, store=store, state="stopped", names=["ng-1"], recordings=fact)
     both = {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium",
                      "nodes": 3},
             "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
-    assert result["eks_recordings"] == {"eu-north-1/demo": both}
-    assert as_dicts(store.load("eu-north-1/demo")) == {name: {key: entry[key] for key in SIZES} for name, entry in both.items()}
+    assert result["eks_recordings"] == {"eu-north-1/demo": {"recorded_at": "2026-11-28T07:00:00Z", "nodegroups": both}}
+    assert as_dicts(store.load("eu-north-1/demo").sizes()) == {name: {key: entry[key] for key in SIZES} for name, entry in both.items()}
 
 
 def test_deleted_nodegroup_is_warned_about_and_the_others_start(tmp_path):
     store = RecordingFile(str(tmp_path / "snap.json"))
-    store.record("eu-north-1/demo", dict(RECORDED, **{"ng-gone": Capacity(4, 1, 6)}))
+    seed(store, "eu-north-1/demo", dict(RECORDED, **{"ng-gone": Capacity(4, 1, 6)}))
     fake = FakeEksctl({READ: [THREE_STOPPED]})
     for name, capacity in RECORDED.items():
         fake.add(scale(name, "--nodes=%d" % capacity.desired_size, "--nodes-min=%d" % capacity.min_size, "--nodes-max=%d" % capacity.max_size),
@@ -334,7 +353,9 @@ def test_corrupt_file_with_restore_capacity_starts_and_only_warns(tmp_path):
     result = apply(made, store=RecordingFile(str(path)), state="started", restore=dict(RECORDED))
     assert result["changed"] is True
     assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
-    assert any("cannot read the capacity snapshot" in warning for warning in result["warnings"])
+    assert [warning for warning in result["warnings"] if "cannot read the recording file" in warning] == [
+        "cannot read the recording file %s (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); fix or move it, or "
+        "pass restore_capacity; it was not needed, every stopped nodegroup's sizes were found elsewhere" % path]
     assert path.read_text() == "{corrupt"
 
 
@@ -364,7 +385,7 @@ def test_exit_0_without_a_change_fails_after_one_read_back(tmp_path):
     assert {ng["name"]: ng["action"] for ng in details["nodegroups"]} == {"ng-self": "failed", "ng-1": "failed"}
     assert details["changed"] is False
     # The recording made before the writes travels with the failure, its ledger entry with it.
-    assert details["eks_recordings"]["eu-north-1/demo"]["ng-1"] == {
+    assert details["eks_recordings"]["eu-north-1/demo"]["nodegroups"]["ng-1"] == {
         "desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3}
 
 
@@ -398,7 +419,7 @@ def test_a_failed_read_back_after_the_writes_still_reports_them_and_the_recordin
     assert "the writes before it went through" in raised.value.msg
     assert details["changed"] is True
     assert [outcome["action"] for outcome in details["nodegroups"]] == ["stopped", "stopped"]
-    assert details["eks_recordings"]["eu-north-1/demo"]["ng-1"] == {
+    assert details["eks_recordings"]["eu-north-1/demo"]["nodegroups"]["ng-1"] == {
         "desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3}
 
 
@@ -409,9 +430,7 @@ def test_check_mode_preflight_lists_each_problem_with_its_fix_and_writes_nothing
     items[0]["ComputeConfig"] = {"Enabled": True, "NodePools": ["system"], "NodeRoleArn": None}
     fake = FakeEksctl({READ: [nodegroups], DESCRIBE: [json.dumps(items)], FARGATE: [contract.FARGATE_PROFILES]})
     made, clock = build(fake, check_mode=True)
-    with pytest.raises(errors.InvalidRequest) as raised:
-        apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="stopped")
-    checks = raised.value.details["preflight"]
+    checks = apply(made, store=RecordingFile(str(tmp_path / "snap.json")), state="stopped")["preflight"]
     assert [(check["check"], check["subject"]) for check in checks] == [
         ("nodegroup_busy", "ng-busy"), ("nodegroup_failed", "ng-bad"), ("unscalable_name", "tf_workers"),
         ("still_running", "fargate_profile fp-default"), ("still_running", "auto_mode system")]
@@ -446,16 +465,13 @@ def test_a_real_run_has_no_preflight_and_makes_no_extra_read():
 
 
 def test_check_mode_preflight_names_a_recording_older_than_recording_max_age(tmp_path):
-    import datetime
     path = tmp_path / "snap.json"
     path.write_text(json.dumps({"version": 1, "clusters": {"eu-north-1/demo": {"nodegroups": {
         "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-20T19:00:00Z", "instance_type": "m5.large", "nodes": 3},
         "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4, "stopped_at": "2026-11-27T19:00:00Z", "instance_type": "t3.medium",
                     "nodes": 2}}}}}))
     fake = FakeEksctl({READ: [STOPPED], DESCRIBE: [contract.CLUSTER_DESCRIPTION], FARGATE: ["[]"]})
-    made, _clock = build(fake, check_mode=True)
-    made = made._replace(scaler=type(made.scaler)(made.reader, check_mode=True, clock=made.scaler.clock, sleep=made.scaler.sleep,
-                                                  now=lambda: datetime.datetime(2026, 11, 28, 7, 0, tzinfo=datetime.timezone.utc)))
+    made, _clock = build(fake, check_mode=True)  # the wall clock reads 2026-11-28T07:00:00Z
     result = apply(made, store=RecordingFile(str(path)), state="started", recording_max_age=72)
     (check,) = result["preflight"]
     assert (check["check"], check["subject"]) == ("stale_recording", "ng-1")

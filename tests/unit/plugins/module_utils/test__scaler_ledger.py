@@ -10,10 +10,10 @@ import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording import RecordingFile
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.file import RecordingFile
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import FakeEksctl
-from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, apply, build, scale
+from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, apply, build, held, scale, seed
 
 KEY = "eu-north-1/demo"
 NIGHT = "2026-11-27T21:30:00Z"  # the harness's wall clock starts at 2026-11-28T07:00:00Z, 9h 30m later
@@ -60,8 +60,8 @@ def test_a_stop_records_its_time_instance_types_and_node_counts_in_the_file_and_
     result = apply(made, store=store, state="stopped")
     expected = {"ng-a": StopRecord(NIGHT, "m5.large", 3), "ng-b": StopRecord(NIGHT, "t3.medium", 2), "ng-c": StopRecord(NIGHT, None, 1)}
     assert result["ledger"] == {name: stop.as_dict() for name, stop in expected.items()}
-    assert store.load_entry(KEY) == (SIZES, expected)
-    assert result["ansible_facts"]["eks_recordings"][KEY]["ng-c"] == fact_entry("ng-c", NIGHT, None, 1)
+    assert held(store, KEY) == (SIZES, expected)
+    assert result["ansible_facts"]["eks_recordings"][KEY]["nodegroups"]["ng-c"] == fact_entry("ng-c", NIGHT, None, 1)
 
 
 def test_check_mode_stop_reports_the_ledger_it_would_record_and_writes_nothing(tmp_path):
@@ -82,8 +82,8 @@ def test_a_start_from_the_fact_alone_reports_exact_savings_with_prices(tmp_path)
                   "ng-c": fact_entry("ng-c", NIGHT, None, 1)}}
     from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_recordings
 
-    snapshots, ledgers = validate_recordings(fact)
-    result = apply(made, store=RecordingFile(str(tmp_path / "fresh.json")), state="started", snapshots=snapshots, ledgers=ledgers,
+    recordings = validate_recordings(fact)
+    result = apply(made, store=RecordingFile(str(tmp_path / "fresh.json")), state="started", recordings=recordings,
                    hourly_prices=PRICES)
     savings = result["savings"]
     assert savings["started_at"] == "2026-11-28T07:00:00Z"
@@ -124,19 +124,19 @@ def test_partial_stop_then_a_later_stop_of_the_rest_keep_their_own_times(tmp_pat
 def test_a_subset_start_reports_only_what_it_restores_and_keeps_the_rest_of_the_ledger(tmp_path):
     store = RecordingFile(str(tmp_path / "snap.json"))
     ledger = {"ng-a": StopRecord(NIGHT, "m5.large", 3), "ng-b": StopRecord(NIGHT, "t3.medium", 2)}
-    store.record(KEY, {"ng-a": SIZES["ng-a"], "ng-b": SIZES["ng-b"]}, None, ledger)
+    seed(store, KEY, {"ng-a": SIZES["ng-a"], "ng-b": SIZES["ng-b"]}, ledger)
     fake = FakeEksctl({READ: [STOPPED]})
     restores(fake, ["ng-a"])
     made, _clock = build(fake)
     result = apply(made, store=store, state="started", names=["ng-a"], hourly_prices=PRICES)
     assert list(result["savings"]["nodegroups"]) == ["ng-a"] and result["savings"]["total"]["estimated_saving"] == 2.74
-    assert result["eks_recordings"] == {KEY: {"ng-b": fact_entry("ng-b", NIGHT, "t3.medium", 2)}}
-    assert store.load_entry(KEY) == ({"ng-b": SIZES["ng-b"]}, {"ng-b": ledger["ng-b"]})
+    assert result["eks_recordings"] == {KEY: {"nodegroups": {"ng-b": fact_entry("ng-b", NIGHT, "t3.medium", 2)}}}
+    assert held(store, KEY) == ({"ng-b": SIZES["ng-b"]}, {"ng-b": ledger["ng-b"]})
 
 
 def test_check_mode_start_reports_the_savings_so_far_and_spends_nothing(tmp_path):
     store = RecordingFile(str(tmp_path / "snap.json"))
-    store.record(KEY, dict(SIZES), None, {"ng-a": StopRecord(NIGHT, "m5.large", 3)})
+    seed(store, KEY, dict(SIZES), {"ng-a": StopRecord(NIGHT, "m5.large", 3)})
     before = (tmp_path / "snap.json").read_text()
     fake = FakeEksctl({READ: [STOPPED], ("get", "cluster", "--name=demo", "--output=json", "--region=eu-north-1"): [contract.CLUSTER_DESCRIPTION],
                        ("get", "fargateprofile", "--cluster=demo", "--output=json", "--region=eu-north-1"): ["[]"]})
@@ -151,7 +151,7 @@ def test_check_mode_start_reports_the_savings_so_far_and_spends_nothing(tmp_path
 def test_a_failed_start_reports_the_savings_of_what_it_restored_and_keeps_the_rest_recorded(tmp_path):
     store = RecordingFile(str(tmp_path / "snap.json"))
     ledger = {name: StopRecord(NIGHT, "m5.large", SIZES[name].desired_size) for name in SIZES}
-    store.record(KEY, dict(SIZES), None, ledger)
+    seed(store, KEY, dict(SIZES), ledger)
     fake = FakeEksctl({READ: [STOPPED]})
     restores(fake, ["ng-a"])
     fake.add(scale("ng-b", "--nodes=2", "--nodes-min=1", "--nodes-max=4"), (1, "", "Error: failed to scale nodegroup \"ng-b\": boom\n"))
@@ -160,7 +160,7 @@ def test_a_failed_start_reports_the_savings_of_what_it_restored_and_keeps_the_re
         apply(made, store=store, state="started")
     details = raised.value.details
     assert list(details["savings"]["nodegroups"]) == ["ng-a"] and details["savings"]["total"]["node_hours_avoided"] == 28.5
-    assert store.load_entry(KEY) == (SIZES, ledger)  # a failed start spends nothing
+    assert held(store, KEY) == (SIZES, ledger)  # a failed start spends nothing
 
 
 def test_a_wait_before_the_stop_stamps_the_time_the_stop_ran(tmp_path):
@@ -178,7 +178,8 @@ def test_hourly_prices_are_only_for_a_start():
 
     params = {"state": "stopped", "cluster": "demo", "name": None, "desired_size": None, "min_size": None, "max_size": None,
               "restore_capacity": None, "recordings": None, "hourly_prices": {"m5.large": 0.096}, "wait_timeout": 10,
-              "wait_sleep": 1, "recording_path": "/nonexistent/snap.json", "wait": False, "recording_max_age": 72, "start_unrecorded": True}
+              "wait_sleep": 1, "recording_path": "/nonexistent/snap.json", "wait": False, "recording_max_age": 72, "start_unrecorded": True,
+              "recording_file": True, "recording_ssm_prefix": None, "autoscalers": "ignore"}
     with pytest.raises(errors.InvalidRequest, match="^hourly_prices can only be used with state=started"):
         scale_request(params)
-    assert scale_request(dict(params, state="started")).hourly_prices == {"m5.large": 0.096}
+    assert scale_request(dict(params, state="started"))[0].hourly_prices == {"m5.large": 0.096}

@@ -63,8 +63,9 @@ def test_validate_region(value, ok):
     ([], "must be a dictionary"),
     ({"ng-1": 3}, "must be a dictionary with"),
     ({"ng-1": {"desired_size": 1, "min_size": 1}}, "lacks max_size"),
-    ({"ng-1": {"desired_size": 1, "min_size": 1, "max_size": 2, "extra": 1}}, "unknown keys: extra"),
-    ({"ng-1": {"desired_size": 3, "min_size": 1, "max_size": 2}}, "restore_capacity[ng-1].desired_size"),
+    ({"ng-1": {"desired_size": 1, "min_size": 1, "extra": 1}}, "restore_capacity[ng-1] lacks max_size; unknown keys: extra"),
+    ({"ng-1": {"desired_size": 3, "min_size": 1, "max_size": 2}}, "restore_capacity[ng-1] the sizes must keep min_size <= desired_size"),
+    ({"ng-1": {"desired_size": -3, "min_size": 0, "max_size": 2}}, "restore_capacity[ng-1].desired_size must be an integer from 0"),
     ({"bad name": {"desired_size": 1, "min_size": 1, "max_size": 2}}, "restore_capacity key"),
 ])
 def test_validate_restore_capacity(value, fragment):
@@ -87,7 +88,7 @@ def test_validate_scalable_name_follows_eksctls_rule(name, scalable):
 
 
 def test_unscalable_name_message_names_eksctls_rule():
-    with pytest.raises(InvalidRequest, match=r"name='tf_workers': eksctl cannot scale .*\[a-zA-Z\]\[-a-zA-Z0-9\]\*"):
+    with pytest.raises(InvalidRequest, match=r"name='tf_workers': eksctl scales only nodegroups named with letters, digits and '-'; scale it"):
         validation.validate_scalable_name("tf_workers", option="name")
 
 
@@ -96,15 +97,20 @@ def test_unscalable_name_message_names_eksctls_rule():
 FACT_ENTRY = {"desired_size": 3, "min_size": 2, "max_size": 5, "stopped_at": "2026-11-27T21:30:00Z", "instance_type": "m5.large", "nodes": 3}
 
 
-def test_recordings_take_the_facts_ledger_fields_and_restore_capacity_does_not():
+def test_recordings_and_restore_capacity_take_every_shape_the_module_returns():
     from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
+    from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.document import ClusterRecording, NodegroupRecord
 
-    snapshots, ledgers = validation.validate_recordings({"eu-north-1/demo": {"ng-1": FACT_ENTRY,
-                                                                                     "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 2}}})
-    assert snapshots == {"eu-north-1/demo": {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 2)}}
-    assert ledgers == {"eu-north-1/demo": {"ng-1": StopRecord("2026-11-27T21:30:00Z", "m5.large", 3)}}
-    with pytest.raises(InvalidRequest, match=r"restore_capacity\[ng-1\] has unknown keys: instance_type, nodes, stopped_at"):
-        validation.validate_restore_capacity({"ng-1": FACT_ENTRY})
+    expected = ClusterRecording({"ng-1": NodegroupRecord(Capacity(3, 2, 5), StopRecord("2026-11-27T21:30:00Z", "m5.large", 3)),
+                                 "ng-2": NodegroupRecord(Capacity(1, 1, 2))})
+    earlier = {"ng-1": FACT_ENTRY, "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 2}}
+    current = {"nodegroups": earlier, "recorded_at": "2026-11-27T21:30:00Z"}
+    for shape in (earlier, current):
+        assert validation.validate_recordings({"eu-north-1/demo": shape}) == {
+            "eu-north-1/demo": expected._replace(recorded_at="2026-11-27T21:30:00Z" if shape is current else None)}
+        assert validation.validate_restore_capacity(shape).nodegroups == expected.nodegroups
+    # A key a later version adds is read past, where the sizes are complete.
+    assert validation.validate_restore_capacity({"ng-1": dict(FACT_ENTRY, colour="red")}).nodegroups["ng-1"] == expected.nodegroups["ng-1"]
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -113,8 +119,7 @@ def test_recordings_take_the_facts_ledger_fields_and_restore_capacity_does_not()
     (dict(FACT_ENTRY, nodes=-3), "recordings[eu-north-1/demo][ng-1].nodes must be an integer from 0 to 2147483647, got -3"),
     ({key: value for key, value in FACT_ENTRY.items() if key != "nodes"},
      "recordings[eu-north-1/demo][ng-1].nodes must be given with stopped_at and instance_type"),
-    (dict(FACT_ENTRY, colour="red"), "recordings[eu-north-1/demo][ng-1] has unknown keys: colour"),
-    (dict(FACT_ENTRY, max_size=None), "recordings[eu-north-1/demo][ng-1] lacks max_size"),
+    (dict(FACT_ENTRY, max_size=None, colour="red"), "recordings[eu-north-1/demo][ng-1] lacks max_size; unknown keys: colour"),
 ])
 def test_recordings_ledger_fields_are_checked(entry, message):
     with pytest.raises(InvalidRequest) as caught:
