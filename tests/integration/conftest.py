@@ -52,7 +52,9 @@ def deprecating_library_fixture(tmp_path):
 
 @pytest.fixture(name="sim")
 def sim_fixture(tmp_path):
-    return Sim(str(tmp_path))
+    world = Sim(str(tmp_path))
+    yield world
+    world.close()
 
 
 def scale_calls(calls: list) -> list:

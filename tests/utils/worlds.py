@@ -126,12 +126,25 @@ class AnsibleHarness:
 
 
 class SimulatedWorld(AnsibleHarness):
-    """One simulated AWS account: state file, call log, and the environment to run Ansible against it."""
+    """One simulated AWS account: state file, call log, the simulated clusters' Kubernetes API, and the environment to run
+    Ansible against it. The Kubernetes API signs its tokens with fake credentials from a shared credentials file (eksctl's
+    stand-in reads none; the real SDKs do)."""
 
     def __init__(self, root: str) -> None:
         self.state_path = os.path.join(root, "eksctl-state.json")
-        super().__init__(root, os.path.join(TESTS, "simulator", "bin"), {"EKSCTL_SIM_STATE": self.state_path})
-        eksctl_simulator.write_state(self.state_path, eksctl_simulator.seed_state())
+        credentials = os.path.join(root, "aws-credentials")
+        with open(credentials, "w", encoding="utf-8") as handle:
+            handle.write("[default]\naws_access_key_id = AKIASIMULATOR\naws_secret_access_key = simulated-secret\n")
+        super().__init__(root, os.path.join(TESTS, "simulator", "bin"), {"EKSCTL_SIM_STATE": self.state_path,
+                                                                         "AWS_SHARED_CREDENTIALS_FILE": credentials,
+                                                                         "AWS_EC2_METADATA_DISABLED": "true"})
+        state = eksctl_simulator.seed_state()
+        self.kube = eksctl_simulator.KubeServer(self.state_path).start()
+        state["settings"]["kube_endpoint"] = self.kube.url
+        eksctl_simulator.write_state(self.state_path, state)
+
+    def close(self) -> None:
+        self.kube.stop()
 
     # ---- simulator state
     def state(self) -> dict:

@@ -142,6 +142,7 @@ def connect(description: t.Mapping[str, t.Any], *, profile: str | None, credenti
     if not description.get("endpoint") or not description.get("certificate_authority"):
         raise refusal(cluster, "unreachable", "its description has no API endpoint or certificate authority (is it ACTIVE?)")
     try:
+        import botocore.exceptions  # pylint: disable=import-outside-toplevel
         import botocore.session  # pylint: disable=import-outside-toplevel
         import urllib3  # pylint: disable=import-outside-toplevel
         from kubernetes import client as kubernetes_client  # pylint: disable=import-outside-toplevel
@@ -152,6 +153,19 @@ def connect(description: t.Mapping[str, t.Any], *, profile: str | None, credenti
     configuration = kubernetes_client.Configuration()
     configuration.host = description["endpoint"]
     configuration.retries = 1
+    made = [0.0]
+
+    def renew(conf: t.Any) -> None:
+        if time.monotonic() - made[0] > TOKEN_LIFETIME:
+            try:
+                conf.api_key["authorization"] = eks_token(session, cluster, description["region"], credentials)
+            except botocore.exceptions.BotoCoreError as exc:
+                raise refusal(cluster, "unauthorized", "cannot sign an EKS token: %s" % exc) from None
+            made[0] = time.monotonic()
+
+    configuration.api_key_prefix["authorization"] = "Bearer"
+    configuration.refresh_api_key_hook = renew
+    renew(configuration)  # a token now: missing credentials fail here, in one line, before any request
     try:
         authority = base64.b64decode(description["certificate_authority"], validate=True)
     except (ValueError, TypeError):
@@ -160,15 +174,6 @@ def connect(description: t.Mapping[str, t.Any], *, profile: str | None, credenti
     with os.fdopen(handle, "wb") as ca_file:
         ca_file.write(authority)
     configuration.ssl_ca_cert = ca_path
-    made = [0.0]
-
-    def renew(conf: t.Any) -> None:
-        if time.monotonic() - made[0] > TOKEN_LIFETIME:
-            conf.api_key["authorization"] = eks_token(session, cluster, description["region"], credentials)
-            made[0] = time.monotonic()
-
-    configuration.api_key_prefix["authorization"] = "Bearer"
-    configuration.refresh_api_key_hook = renew
     return ClientApi(kubernetes_client.ApiClient(configuration), kubernetes_client.exceptions.ApiException,
                      (urllib3.exceptions.HTTPError, OSError), cluster=cluster, timeout=timeout, ca_path=ca_path)
 

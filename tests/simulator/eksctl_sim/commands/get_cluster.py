@@ -35,7 +35,7 @@ def get_cluster(call: Call, argv: list[str], values: dict, changed: set, positio
         handle.save()
     cluster = call.find_cluster(state, regions[0], name) if name else None
     if name:
-        document = go_json([describe(cluster)]) if cluster else ""
+        document = go_json([describe(cluster, state["settings"])]) if cluster else ""
         wrap, operation = 'unable to describe control plane "%s": ' % name, "DescribeCluster"
     else:
         # Within a region, in ListClusters' order. EKS does not document that order; the emulated AWS the
@@ -62,7 +62,16 @@ def get_cluster(call: Call, argv: list[str], values: dict, changed: set, positio
     return 0
 
 
-def describe(cluster: dict) -> dict:
+def endpoint(cluster: dict, ident: str, settings: dict | None) -> str:
+    """The cluster's API endpoint: the simulated Kubernetes API's (``settings.kube_endpoint``, see ``kube``) when one runs and the
+    cluster is not unreachable; otherwise an EKS-like name that answers nothing."""
+    served = (settings or {}).get("kube_endpoint")
+    if served and cluster.get("kubernetes_api") != "unreachable":
+        return "%s/k8s/%s/%s" % (served, cluster["region"], cluster["name"])
+    return "https://%s.gr7.%s.eks.amazonaws.com" % (ident, cluster["region"])
+
+
+def describe(cluster: dict, settings: dict | None = None) -> dict:
     """The cluster as eksctl prints EKS's DescribeCluster (the SDK's types.Cluster, in its field order)."""
     if cluster.get("connector"):
         return describe_registration(cluster)
@@ -80,7 +89,7 @@ def describe(cluster: dict) -> dict:
         "CreatedAt": cluster["created"],
         "DeletionProtection": None,
         "EncryptionConfig": None,
-        "Endpoint": "https://%s.gr7.%s.eks.amazonaws.com" % (ident, region),
+        "Endpoint": endpoint(cluster, ident, settings),
         "Health": {"Issues": []},
         "Id": None,
         "Identity": {"Oidc": {"Issuer": "https://oidc.eks.%s.amazonaws.com/id/%s" % (region, ident)}},
