@@ -26,15 +26,15 @@ from ._parsing import (
     parse_cluster_list,
     parse_fargate_profiles,
     parse_nodegroups,
-    skipped_regions,
     region_advice,
     short_cause,
+    skipped_regions,
 )
 from ._runner import CommandResult, Runner
 
 MAX_BACKOFF = 60.0
-# eksctl's cause in a message; the whole of it is in the result's stderr and cause.
-CAUSE_LENGTH = 160
+# eksctl's cause in a message, after what went wrong and what to do; the whole of it is in the result's stderr.
+CAUSE_LENGTH = 200
 # Every eksctl command the collection runs may run again (reads are reads, and a scale sets absolute sizes), so each
 # failure kind the table marks as retried (AWS asked to slow down, a connection broke off mid-answer) is tried again.
 ALL_REGIONS_START = "us-east-1"
@@ -193,19 +193,22 @@ class EksctlClient:
             raise self.failure(argv, result, kind, what=what, attempts=attempt + 1)
 
     def failure(self, argv: list[str], result: CommandResult, kind: FailureKind | None, *, what: str, attempts: int) -> errors.EksctlError:
-        """One line: what failed, eksctl's cause (shortened; the whole of it is in ``stderr``), then what to do."""
+        """One line that leads with what went wrong and what to do (within about 160 characters), then eksctl's own cause,
+        shortened; the whole of it is in the result's ``stderr``."""
         stderr = self._redact(result.stderr)
         stdout = self._redact(result.stdout)
         cause = self._redact(error_line(result.stderr) or error_line(result.stdout)) or "exit status %d with no output" % result.rc
-        hint = kind.hint if kind else ""
+        problem, hint = (kind.problem, kind.hint) if kind else ("", "")
         if kind is not None and kind.name == "region":
-            cause, hint = region_advice(cause, self.region)
-        cause = short_cause(cause)
+            problem, hint, cause = region_advice(cause, self.region)
         if kind is not None and kind.retried:
-            hint = "after %d attempts; %s" % (attempts, hint)
-        error_class = kind.error if kind else errors.CommandFailed
-        message = "Failed to %s: %s%s" % (what, excerpt(cause, CAUSE_LENGTH), " (%s)" % hint if hint else "")
-        return error_class(message, cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr, cause=cause)
+            problem = "%s (%d attempts)" % (problem, attempts)
+        cause = excerpt(short_cause(cause), CAUSE_LENGTH)
+        if problem:
+            message = "Failed to %s: %s; %s%s eksctl said: %s" % (what, problem, hint, "" if hint.endswith(("?", ".")) else ".", cause)
+        else:
+            message = "Failed to %s: %s" % (what, cause)
+        return (kind.error if kind else errors.CommandFailed)(message, cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr)
 
     def parse(self, parser: t.Callable[[str], T], result: CommandResult, argv: list[str]) -> T:
         """Parse eksctl's stdout; a parse error names the command, and like every failure carries no secret."""

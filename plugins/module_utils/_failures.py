@@ -24,7 +24,8 @@ class FailureKind(t.NamedTuple):
     name: str
     pattern: re.Pattern[str] | None   # matched against eksctl's error line; None: raised by the collection itself
     error: type[errors.EksctlError]
-    hint: str = ""                     # appended to the message: what to do, short
+    problem: str = ""                  # what is wrong, in a few words: a message leads with it and the hint
+    hint: str = ""                     # what to do, short
     retried: bool = False              # worth another attempt (transient)
     fix: str = ""                      # the preflight's one-line fix, where the preflight names this kind
 
@@ -52,24 +53,27 @@ def eksctl_can_scale(name: str) -> bool:
 # print them. A Kubernetes refusal or a broken connection can come wrapped in the STS check's words, so they come first.
 KINDS = (
     FailureKind("throttling", re.compile(r"ThrottlingException|TooManyRequestsException|Rate exceeded|RequestLimitExceeded|SlowDown"),
-                errors.ThrottlingError, retried=True,
-                hint="AWS kept throttling: raise retries or retry_delay, or lower parallelism"),
+                errors.ThrottlingError, retried=True, problem="AWS kept throttling the calls",
+                hint="raise retries or retry_delay, or lower parallelism"),
     FailureKind("not_eks", re.compile(r"cannot perform this operation on a non-EKS cluster"), errors.NotEksCluster,
-                hint="the cluster is registered through EKS Connector; its own Kubernetes provider runs its nodes",
+                problem="the cluster is registered through EKS Connector", hint="its own Kubernetes provider runs its nodes, not eksctl",
                 fix="stop it with the tools of the provider that runs it; eksctl cannot reach its nodes"),
     FailureKind("kubernetes_access", re.compile(r"getting nodegroup's kubernetes version|failed to list nodes"),
-                errors.KubernetesAccessError, hint=KUBERNETES_ACCESS_FIX, fix=KUBERNETES_ACCESS_FIX),
+                errors.KubernetesAccessError, problem="eksctl cannot read the nodes of the cluster's self-managed nodegroups",
+                hint=KUBERNETES_ACCESS_FIX, fix=KUBERNETES_ACCESS_FIX),
     # A connection that broke off mid-answer is transient; eksctl retries no STS call, so these reach its output.
     FailureKind("network", re.compile(r"use of closed network connection|connection reset by peer|broken pipe|TLS handshake timeout|"
                                       r"unexpected EOF|server closed idle connection"),
-                errors.CommandFailed, retried=True, hint="the connection to AWS kept breaking off: check the network path or proxy"),
+                errors.CommandFailed, retried=True, problem="the connection to AWS kept breaking off",
+                hint="check the network path or proxy, or raise retries"),
     FailureKind("credentials", re.compile(r"checking AWS STS access|get credentials|InvalidClientTokenId|ExpiredToken|"
                                           r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders|AccessDenied"),
-                errors.CredentialsError, hint="check the AWS credentials (access_key/secret_key/session_token, profile, environment)"),
+                errors.CredentialsError, problem="AWS refused the credentials",
+                hint="check access_key, secret_key and session_token, the profile, or the environment"),
     FailureKind("unscalable_name", re.compile(r"validation for \S+ failed, name must satisfy regular expression pattern"),
-                errors.CommandFailed, hint="%s: %s" % (UNSCALABLE_RULE, UNSCALABLE_FIX), fix=UNSCALABLE_FIX),
+                errors.CommandFailed, problem=UNSCALABLE_RULE, hint=UNSCALABLE_FIX, fix=UNSCALABLE_FIX),
     FailureKind("region", re.compile(r"AWS Region must be set|is not supported - use one of"), errors.RegionError,
-                hint="set the region option, AWS_REGION or a profile region"),
+                problem="no region is set", hint="set the region option, AWS_REGION or a profile region"),
     FailureKind("nodegroup_not_found", re.compile(r"No node ?group found for name"), errors.NodegroupNotFound),
     FailureKind("cluster_not_found", re.compile(r"No cluster found for name|ResourceNotFoundException"), errors.ClusterNotFound),
     FailureKind("resource_in_use", re.compile(r"ResourceInUseException|StatusCode: 409"), errors.ResourceInUse),

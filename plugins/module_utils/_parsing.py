@@ -201,15 +201,17 @@ def supported_regions(text: str) -> list[str]:
     return [region.strip() for region in match.group("regions").split(",") if region.strip()] if match else []
 
 
-def region_advice(cause: str, region: str | None) -> tuple[str, str]:
-    """A refused region as a short cause and a hint: the supported region it is closest to, never the whole list (45 names)."""
+def region_advice(cause: str, region: str | None) -> tuple[str, str, str]:
+    """A refused region as what is wrong, what to do, and eksctl's cause without the list of every region it supports (45
+    names): the region it is closest to is the advice."""
     regions = supported_regions(cause)
+    kind = BY_NAME["region"]
     if not regions:
-        return cause, BY_NAME["region"].hint
+        return kind.problem, kind.hint, cause
     given = region or cause.split(" is not supported", 1)[0].rsplit("=", 1)[-1].strip()
     close = difflib.get_close_matches(given, regions, n=1, cutoff=0.6)
-    hint = "did you mean %s?" % close[0] if close else "set region to one of the %d regions eksctl supports (in stderr)" % len(regions)
-    return "eksctl does not support region %s" % given, hint
+    hint = "did you mean %s?" % close[0] if close else "set region to one of the %d regions eksctl supports (listed in stderr)" % len(regions)
+    return "eksctl does not support region %s" % given, hint, cause.split(" - use one of", 1)[0]
 
 
 SDK_FRAMING = (

@@ -78,7 +78,8 @@ def test_throttling_exhausted_names_throttling():
     made, sleeps = client(fake, retries=2, retry_delay=0.5)
     with pytest.raises(errors.ThrottlingError) as caught:
         made.list_nodegroups("demo")
-    assert "after 3 attempts" in caught.value.msg and "Rate exceeded" in caught.value.msg
+    assert caught.value.msg.startswith("Failed to list the nodegroups of cluster 'demo': AWS kept throttling the calls (3 attempts); raise retries")
+    assert "Rate exceeded" in caught.value.msg
     assert len(fake.calls) == 3 and sleeps == [0.5, 1.0]
 
 
@@ -143,3 +144,26 @@ def test_parse_error_names_the_command_and_hides_secrets():
 
 def test_redact_replaces_every_secret():
     assert redact("key=AKIA1 secret=s3cr3t again s3cr3t", ["s3cr3t", "AKIA1", ""]) == "key=******** secret=******** again ********"
+
+
+def test_a_region_eksctl_does_not_support_gets_the_closest_one_it_does_not_its_whole_list():
+    listed = ", ".join(["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-north-1", "eu-west-1", "eu-central-1"] * 6)
+    stderr = "Error: --region=eu-nroth-1 is not supported - use one of: %s\n" % listed
+    fake = FakeEksctl({("get", "cluster", "--output=json", "--region=eu-nroth-1"): [(1, "", stderr)]})
+    made, _sleeps = client(fake, region="eu-nroth-1")
+    with pytest.raises(errors.RegionError) as caught:
+        made.list_clusters()
+    assert caught.value.msg == ("Failed to list the clusters of region eu-nroth-1: eksctl does not support region eu-nroth-1; did you mean "
+                                "eu-north-1? eksctl said: --region=eu-nroth-1 is not supported")
+    assert listed in caught.value.details["stderr"]
+
+
+@pytest.mark.parametrize("stderr", [contract.THROTTLED_STDERR, contract.STS_STDERR, contract.NOT_EKS_STDERR, contract.LIST_NODES_FORBIDDEN_STDERR])
+def test_a_failure_of_a_known_kind_says_what_is_wrong_and_what_to_do_within_160_characters(stderr):
+    fake = FakeEksctl({("get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"): [(1, "", stderr)]})
+    made, _sleeps = client(fake, retries=0)
+    with pytest.raises(errors.EksctlError) as caught:
+        made.list_nodegroups("demo")
+    head = caught.value.msg.split(" eksctl said: ", 1)[0]
+    assert len(head) <= 160 or caught.value.msg.index("; ") < 160, head
+    assert " eksctl said: " in caught.value.msg

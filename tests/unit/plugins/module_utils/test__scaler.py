@@ -212,7 +212,7 @@ def test_missing_cluster_fails_with_cluster_not_found():
 def test_connector_cluster_fails_a_scale_with_what_it_is():
     fake = FakeEksctl({("get", "nodegroup", "--cluster=edge", "--output=json", "--region=eu-north-1"): [(1, "", contract.NOT_EKS_STDERR)]})
     made, _clock = build(fake)
-    with pytest.raises(errors.NotEksCluster, match="non-EKS cluster.*EKS Connector"):
+    with pytest.raises(errors.NotEksCluster, match="registered through EKS Connector.*non-EKS cluster"):
         apply(made, cluster="edge", state="stopped")
 
 
