@@ -74,7 +74,8 @@ def scale_result(run: Run, outcomes: list[Outcome], remaining: ClusterRecording,
     }
     if run.wait_log:
         result["wait_log"] = list(run.wait_log)
-        result["summary_lines"].append(run.wait_log[-1])
+        # What the waits proved: the nodegroups' sizes, then, when read, the Nodes.
+        result["summary_lines"] += [line for line in run.wait_log if line.startswith(("waited ", "Nodes gone after", "Nodes Ready after"))]
     if run.kubernetes_changes or request.autoscalers == "pause":
         result["autoscalers"] = [change.as_dict() for change in run.kubernetes_changes]
         result["changed"] = result["changed"] or bool(run.kubernetes_changes)

@@ -194,7 +194,7 @@ class NodegroupScaler:
         killed part way loses nothing and its rerun knows what it did."""
         if request.state == "stopped":
             fresh = [step.name for step in plan.changing()]
-            recording, warnings = of_stop(known, plan.selected, fresh, timestamp(at))
+            recording, warnings = of_stop(known, plan.selected, fresh, timestamp(at), cluster=request.cluster)
             plan.warnings.extend(warnings)
             return self.keeper.record_stop(plan.key, recording, fresh) if recording != known else known
         if request.state == "started":

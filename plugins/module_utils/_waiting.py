@@ -147,13 +147,15 @@ class Waiter:
 
     def wait_for_nodes(self, request: ScaleRequest, deadline: float, pending: t.Callable[[], list[str]],
                        why: t.Callable[[str], str | None], what: str, report: t.Callable[[], t.Dict[str, t.Any]]) -> None:
+        """``what`` completes "Nodes ...": "gone" after a stop, "Ready" after a start."""
         """Poll the cluster's Nodes (one list per interval) until ``pending`` is empty; on running out of ``wait_timeout``, name
         what is left and, for a Node that stays, why when it shows (a PodDisruptionBudget that allows no disruption)."""
         started = self.clock()
         while True:
             left = pending()
             if not left:
-                self.log.append("Nodes %s after %.0fs" % (what, self.clock() - started))
+                self.log.append("Nodes %s after %.0fs: %s" % (what, self.clock() - started, {
+                    "gone": "none of the stopped nodegroups' Nodes is left", "Ready": "every restored nodegroup has its Ready Nodes"}[what]))
                 return
             self.log.append("Nodes: waiting for %s" % ", ".join(left))
             if self.clock() + request.wait_sleep > deadline:

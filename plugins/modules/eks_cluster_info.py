@@ -56,7 +56,7 @@ options:
   kubernetes:
     description:
       - Also read each described cluster's own Kubernetes API (one round of four reads side by side, after the eksctl reads) and
-        report RV(clusters[].kubernetes): its Nodes by nodegroup and Karpenter NodePool, cluster-autoscaler, and Karpenter's NodePools.
+        report RV(clusters[].kubernetes), with its Nodes by nodegroup and Karpenter NodePool, cluster-autoscaler, and Karpenter's NodePools.
       - Authenticates as C(aws eks get-token) does, with the credentials eksctl gets; the identity needs an access entry (or
         C(aws-auth)) with get/list on nodes and deployments, and on Karpenter's C(nodepools) and C(nodeclaims) where installed.
       - A cluster whose API cannot be read is reported with C(reachable=false) and a one-line C(error) saying what to fix; the

@@ -162,7 +162,7 @@ options:
         terminates their instances). The original replicas and limits go into the recording with the sizes, wherever it is kept.
         A start restores the nodegroups first, then the NodePools' limits, then the autoscalers' replicas, whatever its own
         O(autoscalers) (a pause is always given back). Without access to the Kubernetes API the task fails before any write."
-      - Idempotent like the rest: a second stop changes nothing; check mode and O(diff) show every Kubernetes change; a pause
+      - Idempotent like the rest. A second stop changes nothing; check mode and O(diff) show every Kubernetes change; a pause
         that fails part way names what it paused and what it did not, and the next run completes it.
       - Needs the kubernetes and botocore Python libraries where the module runs, and, in the cluster, RBAC for this identity to
         list nodes, pods, poddisruptionbudgets and deployments, patch C(deployments/scale) and Karpenter's C(nodepools), and delete

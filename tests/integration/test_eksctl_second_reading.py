@@ -40,7 +40,7 @@ def test_kubernetes_api_refused_fails_a_whole_cluster_stop_with_the_fix(sim):
     result, completed = sim.module("eks_nodegroup_scale", "cluster=demo region=eu-north-1 state=stopped")
     assert completed.returncode != 0
     assert "failed to list nodes" in result["msg"]
-    for fix in ("API endpoint", "list nodes", "access entry", "name managed nodegroups"):
+    for fix in ("API endpoint", "list nodes", "access entry", "name only managed nodegroups"):
         assert fix in result["msg"]
     assert scale_calls(sim.calls()) == []
     assert sim.sizes("demo")["ng-self"] == (2, 1, 4)
@@ -52,16 +52,28 @@ def test_kubernetes_api_unreachable_named_managed_nodegroups_still_scale(sim):
     assert completed.returncode == 0, completed.stdout
     assert result["changed"] is True
     assert sim.sizes("demo") == {"ng-self": (2, 1, 4), "ng-1": (0, 0, 5), "ng-2": (0, 0, 3)}
-    reads = [call["argv"] for call in read_calls(sim.calls())]
+    reads = [call["argv"] for call in read_calls(sim.calls()) if call["argv"][:2] == ["get", "nodegroup"]]
     assert reads[0] == ["get", "nodegroup", "--cluster=demo", "--output=json", "--region=eu-north-1"]
     assert all("--name=ng-1" in argv or "--name=ng-2" in argv for argv in reads[1:])
+    # The proof at the Node level cannot reach the private endpoint either: a warning says so, and the sizes are the proof.
+    assert "could not be checked, so only the nodegroups' sizes prove the stop" in completed.stderr
 
 
-def test_nodegroup_eksctl_cannot_scale_is_refused_in_a_whole_cluster_stop(sim):
+def test_a_cluster_whose_only_nodegroup_eksctl_cannot_scale_fails_its_stop_naming_it(sim):
     result, completed = sim.module("eks_nodegroup_scale", "cluster=legacy-tf region=eu-north-1 state=stopped")
     assert completed.returncode != 0
-    assert "tf_workers" in result["msg"] and "[a-zA-Z][-a-zA-Z0-9]*" in result["msg"]
+    assert result["msg"].startswith("cluster 'legacy-tf': nothing could be stopped: eksctl scales only nodegroups named with letters, "
+                                    "digits and '-'") and result["msg"].endswith("(tf_workers)")
     assert scale_calls(sim.calls()) == []
+
+
+def test_a_nodegroup_eksctl_cannot_scale_is_skipped_and_the_rest_of_the_cluster_stopped(sim):
+    sim.update(lambda state: state["clusters"][1]["nodegroups"].append(eksctl_simulator.new_nodegroup("legacy-tf", "ng-web", sizes=(2, 1, 3))))
+    result, completed = sim.module("eks_nodegroup_scale", "cluster=legacy-tf region=eu-north-1 state=stopped")
+    assert completed.returncode == 0, completed.stdout
+    assert [(ng["name"], ng["action"]) for ng in result["nodegroups"]] == [("tf_workers", "skipped"), ("ng-web", "stopped")]
+    assert "nodegroup 'tf_workers' of cluster 'legacy-tf' was skipped, its 2 node(s) keep running" in completed.stderr
+    assert sim.sizes("legacy-tf") == {"tf_workers": (2, 2, 6), "ng-web": (0, 0, 3)}
 
 
 def test_the_simulator_refuses_to_scale_what_eksctl_refuses(sim):

@@ -79,25 +79,44 @@ def summary_of(completed):
     return one_line(found[-1])
 
 
-def test_a_fleet_start_keeps_a_cluster_with_nothing_recorded_stopped_and_says_so(sim):
-    # staging was stopped before the night's stop: the stop records nothing for it.
+def test_a_cluster_the_stop_found_already_stopped_is_recorded_so_and_stays_stopped_quietly(sim):
+    # staging was stopped before the night's stop: the stop records it as already stopped, with the time.
     assert sim.sizes("staging", "us-east-1") == STAGING_STOPPED
     seeded_demo = sim.sizes("demo")
-    fleet(sim, "stop")
-    assert set(size[0] for size in sim.sizes("demo").values()) == {0}
+    results, completed, _stats = fleet(sim, "stop")
+    staging = [entry["result"] for entry in results if entry["host"] == "staging.us-east-1" and "recording" in entry["result"]]
+    assert staging[-1]["recording"]["already_stopped"] is True and staging[-1]["recording"]["recorded_at"]
     results, completed, _stats = fleet(sim, "start")
-    assert sim.sizes("demo") == seeded_demo
-    assert sim.sizes("staging", "us-east-1") == STAGING_STOPPED
-    assert "kept stopped, nothing recorded: staging.us-east-1" in summary_of(completed)
+    assert completed.returncode == 0, completed.stdout
+    assert sim.sizes("demo") == seeded_demo and sim.sizes("staging", "us-east-1") == STAGING_STOPPED
     staging = [entry["result"] for entry in results if entry["host"] == "staging.us-east-1" and "nodegroups" in entry["result"]]
-    assert [ng["action"] for ng in staging[-1]["nodegroups"]] == ["kept_stopped", "kept_stopped"]
-    assert all("of cluster 'staging'" in warning for warning in staging[-1]["warnings"])
+    assert [ng["action"] for ng in staging[-1]["nodegroups"]] == ["unchanged", "unchanged"] and not staging[-1].get("warnings")
+    assert "kept stopped" not in summary_of(completed) and "failed: " not in summary_of(completed)
 
 
-def test_a_fleet_start_told_to_starts_a_cluster_with_nothing_recorded(sim):
+def test_a_fleet_start_that_finds_no_recording_keeps_the_cluster_stopped_names_it_and_fails_then_restores_once_it_is_back(sim):
+    """A recording lost between the night and the morning (here: the start looks in another file, with no fact cache)."""
+    seeded_demo = sim.sizes("demo")
     fleet(sim, "stop")
-    _results, completed, _stats = fleet(sim, "start", "-e", "cluster_power_start_unrecorded=true")
-    assert sim.sizes("staging", "us-east-1") == {"ng-a": (1, 0, 3), "ng-b": (1, 0, 2)}
+    inventory = sim.inventory_file(FLEET)
+    elsewhere = ["-e", "recording_path=" + os.path.join(sim.root, "elsewhere.json")]
+    _results, completed = sim.playbook("eks_tools.eksctl.start", "-i", inventory, *elsewhere, check=False)
+    assert completed.returncode != 0, completed.stdout
+    assert set(size[0] for size in sim.sizes("demo").values()) == {0}
+    assert "demo.eu-north-1" in summary_of(completed) and "no recording of nodegroup(s)" in completed.stdout
+    assert not os.path.exists(os.path.join(sim.root, "elsewhere.json"))  # nothing written over anything
+    # The recording is visible again: the next start restores every size exactly.
+    _results, completed, _stats = fleet(sim, "start")
+    assert completed.returncode == 0, completed.stdout
+    assert sim.sizes("demo") == seeded_demo
+
+
+def test_a_fleet_start_told_to_starts_a_cluster_with_no_recording(sim):
+    fleet(sim, "stop")
+    inventory = sim.inventory_file(FLEET)
+    _results, completed = sim.playbook("eks_tools.eksctl.start", "-i", inventory, "-e", "cluster_power_start_unrecorded=true",
+                                       "-e", "recording_path=" + os.path.join(sim.root, "elsewhere.json"))
+    assert all(size[0] >= 1 for size in sim.sizes("demo").values())
     assert "kept stopped" not in summary_of(completed)
 
 
@@ -106,13 +125,14 @@ def test_a_named_cluster_start_keeps_the_fallback_with_a_warning_naming_the_clus
                                       "-e", "recording_path=" + os.path.join(sim.root, "snapshots.json"))
     assert sim.sizes("staging", "us-east-1") == {"ng-a": (1, 0, 3), "ng-b": (1, 0, 2)}
     warnings = [warning for entry in results for warning in entry["result"].get("warnings", [])]
-    assert any("no recorded capacity for nodegroup 'ng-a' of cluster 'staging'" in warning for warning in warnings), warnings
+    assert any("no recording of nodegroup 'ng-a' of cluster 'staging'" in warning for warning in warnings), warnings
     assert "of cluster 'staging'" in one_line(completed.stdout + completed.stderr)
 
 
-def test_the_module_option_keeps_unrecorded_nodegroups_stopped(sim):
+def test_the_module_option_keeps_unrecorded_nodegroups_stopped_and_fails_naming_them(sim):
     result, completed = sim.module("eks_nodegroup_scale", "cluster=staging region=us-east-1 state=started start_unrecorded=false")
-    assert not result.get("failed"), completed.stdout
+    assert completed.returncode != 0
+    assert result["msg"].startswith("cluster 'staging': no recording of nodegroup(s) ng-b, ng-a anywhere, so they were kept stopped")
     assert not result["changed"]
     assert sorted((ng["name"], ng["action"]) for ng in result["nodegroups"]) == [("ng-a", "kept_stopped"), ("ng-b", "kept_stopped")]
     assert sim.sizes("staging", "us-east-1") == STAGING_STOPPED

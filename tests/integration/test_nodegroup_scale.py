@@ -120,7 +120,7 @@ def test_start_without_recording_falls_back_with_warning(sim):
     result, completed = sim.module("eks_nodegroup_scale", "cluster=staging region=us-east-1 state=started")
     assert result["changed"] is True
     assert [ng["action"] for ng in result["nodegroups"]] == ["started_with_fallback", "started_with_fallback"]
-    assert "no recorded capacity" in completed.stderr + completed.stdout
+    assert "no recording of" in completed.stderr + completed.stdout
     assert sim.sizes("staging", "us-east-1") == {"ng-b": (1, 0, 2), "ng-a": (1, 0, 3)}
 
 

@@ -61,7 +61,7 @@ def test_region_from_the_profile_restores_every_size(sim):
     (start,), completed = runs.run("start")
     assert sim.sizes("demo") == SEED_DEMO
     assert [ng["action"] for ng in start["nodegroups"]] == ["restored", "restored", "restored"]
-    assert "no recorded capacity" not in completed.stdout + completed.stderr
+    assert "no recording of" not in completed.stdout + completed.stderr
     assert stop["recording_key"] == "eu-north-1/demo" and start["eks_recordings"] == {}
 
 
@@ -75,7 +75,7 @@ def test_subset_stop_then_subset_start_then_full_start(sim):
     assert sim.sizes("demo") == dict(STOPPED_DEMO, **{"ng-2": (1, 1, 3)})
     (start,), completed = runs.run("start")
     assert sim.sizes("demo") == SEED_DEMO
-    assert "no recorded capacity" not in completed.stdout + completed.stderr
+    assert "no recording of" not in completed.stdout + completed.stderr
 
 
 def test_nodegroup_deleted_between_stop_and_start(sim):
@@ -136,7 +136,7 @@ def test_corrupt_snapshot_file_with_the_recording_in_the_fact(sim):
         handle.write("{corrupt")
     (start,), completed = runs.run("start", home=home)
     assert start["changed"] is True and "failed" not in start
-    assert "cannot read the capacity snapshot" in completed.stdout + completed.stderr
+    assert "cannot read the recording file" in completed.stdout + completed.stderr
     assert sim.sizes("demo") == SEED_DEMO
     (again,), completed = runs.run("start", home=home)
     assert again["changed"] is False

@@ -57,7 +57,7 @@ def merge_autoscalers(*sources: ClusterRecording) -> dict[str, dict[str, t.Any]]
 
 
 def of_stop(known: ClusterRecording, nodegroups: t.Sequence[t.Mapping[str, t.Any]], stopping: t.Collection[str],
-            at: str) -> tuple[ClusterRecording, list[str]]:
+            at: str, *, cluster: str = "") -> tuple[ClusterRecording, list[str]]:
     """What a stop at ``at`` records of the selected ``nodegroups``, of which it scales ``stopping`` to zero, given what
     was ``known`` before; with a warning for each nodegroup recorded at zero while others of the cluster run."""
     recorded = dict(known.nodegroups)
@@ -72,8 +72,9 @@ def of_stop(known: ClusterRecording, nodegroups: t.Sequence[t.Mapping[str, t.Any
             recorded[name] = NodegroupRecord(before, StopRecord(at, instance_type_of(nodegroup), 0))
             found_unrecorded.append(name)
     if stopping:
-        warnings = ["nodegroup %r was already stopped and had no recorded sizes; it is recorded at zero, so a start leaves it stopped "
-                    "(give its sizes in restore_capacity if it ran before an earlier, interrupted stop)" % name for name in found_unrecorded]
+        warnings = ["nodegroup %r of cluster %r was already stopped and had no recorded sizes; it is recorded at zero, so a start leaves "
+                    "it stopped (give its sizes in restore_capacity if it ran before an earlier, interrupted stop)" % (name, cluster)
+                    for name in found_unrecorded]
     already_stopped = not stopping and bool(found_unrecorded) and len(found_unrecorded) == len(nodegroups)
     if not stopping and not found_unrecorded:
         return known._replace(nodegroups=recorded), warnings

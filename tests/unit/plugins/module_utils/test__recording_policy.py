@@ -29,14 +29,14 @@ def record(sizes, at=NIGHT, instance_type="m5.large", restoring_at=None):
 def test_a_stop_records_what_it_stops_and_keeps_the_first_stop_of_the_rest():
     known = ClusterRecording({"stopped-before": record((4, 1, 6), EARLIER), "gone": record((1, 1, 2), EARLIER)}, EARLIER)
     nodegroups = [ng("running", 3, 2, 5), ng("stopped-before", 0, 0, 6), ng("zero", 0, 0, 2, "-")]
-    recording, warnings = policy.of_stop(known, nodegroups, ["running"], NIGHT)
+    recording, warnings = policy.of_stop(known, nodegroups, ["running"], NIGHT, cluster="demo")
     assert recording == ClusterRecording({
         "running": record((3, 2, 5)),
         "stopped-before": record((4, 1, 6), EARLIER),       # the first stop wins
         "zero": NodegroupRecord(Capacity(0, 0, 2), StopRecord(NIGHT, None, 0)),  # found stopped, nothing recorded: at zero
         "gone": record((1, 1, 2), EARLIER),                  # not selected: kept
     }, NIGHT, False)
-    assert len(warnings) == 1 and "'zero' was already stopped" in warnings[0]
+    assert len(warnings) == 1 and "'zero' of cluster 'demo' was already stopped" in warnings[0]
 
 
 def test_a_nodegroup_found_running_again_replaces_its_old_recording():
