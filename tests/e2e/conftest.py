@@ -4,7 +4,7 @@
 
 Every scenario runs once per world: the simulator, and each real eksctl the tier was given,
 on the same seed data, with the same assertions. The real binaries are the pinned releases
-built by ``eksctl_builds.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own.
+built by ``go_tools.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own.
 
 Run with ``make e2e`` (or ``make e2e EKSCTL=/path/to/eksctl``).
 """
@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
 sys.path[:0] = [HERE, os.path.join(TESTS, "utils"), os.path.join(TESTS, "simulator")]
 
-import eksctl_builds  # noqa: E402  pylint: disable=wrong-import-position
+import go_tools  # noqa: E402  pylint: disable=wrong-import-position
 from aws_emulator import AwsEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from worlds import EmulatedWorld, SimulatedWorld, version_of  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -33,9 +33,9 @@ def real_binaries() -> list[str]:
         if not os.access(own, os.X_OK):
             raise pytest.UsageError("EKSCTL=%s is not an executable eksctl" % own)
         return [own]
-    built = eksctl_builds.built_binaries()
+    built = go_tools.built_binaries()
     if not built:
-        raise pytest.UsageError("no real eksctl to test: run `python tests/e2e/eksctl_builds.py` first (make e2e does), "
+        raise pytest.UsageError("no real eksctl to test: run `python tests/e2e/go_tools.py` first (make e2e does), "
                                 "or give one with EKSCTL=/path/to/eksctl")
     return built
 
