@@ -4,7 +4,14 @@
 
 Every scenario runs once per world: the simulator, and each real eksctl the tier was given,
 on the same seed data, with the same assertions. The real binaries are the pinned releases
-built by ``go_tools.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own.
+built by ``go_tools.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own. The emulated AWS
+gives each cluster a real Kubernetes API server (etcd, kube-apiserver, kwok and Karpenter, also
+built by ``go_tools.py``).
+
+Fixtures: ``aws`` (the emulated AWS, reset and seeded for the test), ``kube_worlds`` (the same, plus
+the seed's Kubernetes worlds in their own region: ``eksctl_simulator.kubernetes_worlds()``), ``eksctl``
+(each real binary), ``world`` and ``real`` (an Ansible harness on the simulator or a real eksctl).
+A cluster's Kubernetes side is ``aws.kubernetes`` (kube_world.EmulatedKubernetes).
 
 Run with ``make e2e`` (or ``make e2e EKSCTL=/path/to/eksctl``).
 """
@@ -40,6 +47,15 @@ def real_binaries() -> list[str]:
     return built
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The control plane's tools are needed by every test of the tier that starts the emulated AWS."""
+    del config
+    missing = [tool.key for tool in go_tools.missing(["etcd", "kube-apiserver", "kwok", "karpenter"])]
+    if missing:
+        raise pytest.UsageError("the emulated clusters' Kubernetes tools are not built (%s): run `python tests/e2e/go_tools.py` "
+                                "first (make e2e does)" % ", ".join(missing))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``world`` runs a test on the simulator and on every real eksctl; ``eksctl`` on the real ones only."""
     binaries = real_binaries()
@@ -62,6 +78,13 @@ def aws_fixture(emulator):
     """The emulated AWS, emptied and seeded again for this test (a fraction of a second)."""
     emulator.reset()
     return emulator
+
+
+@pytest.fixture(name="kube_worlds")
+def kube_worlds_fixture(aws):
+    """The emulated AWS with the seed's Kubernetes worlds added (their API servers start when first used)."""
+    aws.seed_kubernetes_worlds()
+    return aws
 
 
 @pytest.fixture(name="eksctl")
