@@ -21,8 +21,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path[:0] = [os.path.join(ROOT, "tests", name) for name in ("e2e", "utils", "simulator")]
 
-import eksctl_builds  # noqa: E402  pylint: disable=wrong-import-position
 import eksctl_simulator  # noqa: E402  pylint: disable=wrong-import-position
+import go_tools  # noqa: E402  pylint: disable=wrong-import-position
 from aws_emulator import AwsEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from worlds import EmulatedWorld  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--nodegroups", type=int, nargs="+", default=[5, 20], help="managed nodegroups in the measured cluster")
     options = parser.parse_args()
     own = os.environ.get("EKSCTL")
-    binaries = [own] if own else eksctl_builds.built_binaries()
+    binaries = [own] if own else go_tools.built_binaries()
     if not binaries:
         print("real eksctl: no binary built (run `make eksctl`, or give EKSCTL=/path/to/eksctl); AWS call counts not measured")
         return

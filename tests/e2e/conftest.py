@@ -4,7 +4,14 @@
 
 Every scenario runs once per world: the simulator, and each real eksctl the tier was given,
 on the same seed data, with the same assertions. The real binaries are the pinned releases
-built by ``eksctl_builds.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own.
+built by ``go_tools.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own. The emulated AWS
+gives each cluster a real Kubernetes API server (etcd, kube-apiserver, kwok and Karpenter, also
+built by ``go_tools.py``).
+
+Fixtures: ``aws`` (the emulated AWS, reset and seeded for the test), ``kube_worlds`` (the same, plus
+the seed's Kubernetes worlds in their own region: ``eksctl_simulator.kubernetes_worlds()``), ``eksctl``
+(each real binary), ``world`` and ``real`` (an Ansible harness on the simulator or a real eksctl).
+A cluster's Kubernetes side is ``aws.kubernetes`` (kube_world.EmulatedKubernetes).
 
 Run with ``make e2e`` (or ``make e2e EKSCTL=/path/to/eksctl``).
 """
@@ -20,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
 sys.path[:0] = [HERE, os.path.join(TESTS, "utils"), os.path.join(TESTS, "simulator")]
 
-import eksctl_builds  # noqa: E402  pylint: disable=wrong-import-position
+import go_tools  # noqa: E402  pylint: disable=wrong-import-position
 from aws_emulator import AwsEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from worlds import EmulatedWorld, SimulatedWorld, version_of  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -33,11 +40,20 @@ def real_binaries() -> list[str]:
         if not os.access(own, os.X_OK):
             raise pytest.UsageError("EKSCTL=%s is not an executable eksctl" % own)
         return [own]
-    built = eksctl_builds.built_binaries()
+    built = go_tools.built_binaries()
     if not built:
-        raise pytest.UsageError("no real eksctl to test: run `python tests/e2e/eksctl_builds.py` first (make e2e does), "
+        raise pytest.UsageError("no real eksctl to test: run `python tests/e2e/go_tools.py` first (make e2e does), "
                                 "or give one with EKSCTL=/path/to/eksctl")
     return built
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The control plane's tools are needed by every test of the tier that starts the emulated AWS."""
+    del config
+    missing = [tool.key for tool in go_tools.missing(["etcd", "kube-apiserver", "kwok", "karpenter"])]
+    if missing:
+        raise pytest.UsageError("the emulated clusters' Kubernetes tools are not built (%s): run `python tests/e2e/go_tools.py` "
+                                "first (make e2e does)" % ", ".join(missing))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -62,6 +78,13 @@ def aws_fixture(emulator):
     """The emulated AWS, emptied and seeded again for this test (a fraction of a second)."""
     emulator.reset()
     return emulator
+
+
+@pytest.fixture(name="kube_worlds")
+def kube_worlds_fixture(aws):
+    """The emulated AWS with the seed's Kubernetes worlds added (their API servers start when first used)."""
+    aws.seed_kubernetes_worlds()
+    return aws
 
 
 @pytest.fixture(name="eksctl")

@@ -220,4 +220,4 @@ def test_updating_then_active_after_a_managed_scale(real, simulated):
 
 def test_simulator_seed_is_the_emulators(real, simulated):
     assert all_sizes(simulated) == all_sizes(real)
-    assert eksctl_simulator.VERSION in open(os.path.join(HERE, "eksctl_builds.py"), encoding="utf-8").read()
+    assert eksctl_simulator.VERSION in open(os.path.join(HERE, "go_tools.py"), encoding="utf-8").read()

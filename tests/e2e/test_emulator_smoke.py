@@ -11,6 +11,7 @@ real binary agree.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -22,6 +23,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aws_emulator import (  # noqa: E402
     KUBE_FORBIDDEN, KUBE_UNREACHABLE, AwsEmulator, closed_port, eksctl_simulator, underscore_nodegroup)
+from kube_world import ADMIN_USER  # noqa: E402
 from worlds import run_eksctl  # noqa: E402
 
 REGION = "eu-north-1"
@@ -143,7 +145,15 @@ def test_per_service_endpoint_variables(eksctl: str, aws: AwsEmulator, variables
     # The generic variable points at a closed loopback port: only the per-service ones can work.
     extra = dict({name: aws.url for name in variables}, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % closed_port())
     listed = run(eksctl, aws, "get", "nodegroup", "--cluster", "demo", "-o", "json", env=aws.env(extra=extra))
-    assert (listed.returncode, listed.stderr) == (0, "")
+    if "AWS_ENDPOINT_URL_STS" in variables:
+        assert (listed.returncode, listed.stderr) == (0, "")
+    else:
+        # Every AWS call went through the per-service variables, but the Kubernetes token is presigned by the SDK
+        # alone, which ignores eksctl's AWS_STS_ENDPOINT: it names the generic endpoint, which is no STS endpoint, so
+        # the cluster refuses it (as EKS refuses a token for a host that is not STS's).
+        assert (listed.returncode, listed.stderr) == (1, "Error: getting nodegroup's kubernetes version: failed to list nodes: "
+                                                         "Unauthorized\n")
+        assert "eks:DescribeCluster" in aws.aws_counts() and aws.failures() == {("kube:GET /api/v1/nodes", 401): 1}
     scaled = run(eksctl, aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-self", "--nodes", "3", env=aws.env(extra=extra))
     assert (scaled.returncode, scaled.stderr) == (0, "")
     assert aws.sizes("demo", "ng-self") == (3, 1, 4)
@@ -184,11 +194,12 @@ def test_get_cluster_by_name(eksctl: str, aws: AwsEmulator) -> None:
     [document] = json.loads(result.stdout)
     expected = eksctl_simulator.describe(seed_cluster("demo"))
     # eksctl 0.215.0's SDK lacks a field that 0.230.0 (and the simulator) print; the endpoint and CA are the
-    # local Kubernetes API's.
+    # cluster's own API server's.
     if "ControlPlaneEgressMode" not in document["ResourcesVpcConfig"]:
         expected["ResourcesVpcConfig"].pop("ControlPlaneEgressMode")
-    assert document.pop("Endpoint") == "%s/k8s/%s/demo" % (aws.kube.url, REGION)
+    assert document.pop("Endpoint") == aws.kubernetes.planes.get(REGION, "demo").url
     expected.pop("Endpoint")
+    assert base64.b64decode(document["CertificateAuthority"]["Data"]).decode("ascii") == aws.kubernetes.ca_pem
     document["CertificateAuthority"] = expected["CertificateAuthority"]
     for field in NEWER_CLUSTER_FIELDS - set(document):
         assert expected.pop(field) is None
@@ -215,8 +226,10 @@ def test_get_nodegroup(eksctl: str, aws: AwsEmulator) -> None:
     assert result.stdout == expected_nodegroups("demo")
     assert aws.aws_counts() == CALLS_GET_NODEGROUPS_DEMO
     assert aws.counts("kube:") == {"kube:GET /api/v1/nodes": 1}
-    # eksctl authenticates to the Kubernetes API with an EKS token (a presigned STS URL, made locally).
-    assert aws.kube.last_authorization.startswith("Bearer k8s-aws-v1.")
+    # eksctl authenticates to the cluster's API server with an EKS token (a presigned STS URL, made locally), which
+    # the webhook accepts as the admin identity.
+    assert aws.kubernetes.webhook.last_token.startswith("k8s-aws-v1.")
+    assert {event["user"]["username"] for event in aws.kubernetes.planes.get(REGION, "demo").audit()} == {ADMIN_USER}
     assert aws.failures() == {}
 
 
@@ -383,7 +396,7 @@ def test_kubernetes_api_unreachable(eksctl: str, aws: AwsEmulator) -> None:
     assert (result.returncode, result.stdout) == (1, "")
     assert re.fullmatch(
         r"Error: getting nodegroup's kubernetes version: failed to list nodes: Get "
-        r'"https://127\.0\.0\.1:(\d+)/k8s/eu-north-1/demo/api/v1/nodes\?labelSelector=alpha\.eksctl\.io%2Fnodegroup-name'
+        r'"https://127\.0\.0\.1:(\d+)/api/v1/nodes\?labelSelector=alpha\.eksctl\.io%2Fnodegroup-name'
         r'%3Dng-self": dial tcp 127\.0\.0\.1:\1: connect: connection refused' "\n", result.stderr)
     # Scaling does not contact the Kubernetes API without --wait.
     scaled = run(eksctl, aws, "scale", "nodegroup", "--cluster", "demo", "--name", "ng-self", "--nodes", "1")

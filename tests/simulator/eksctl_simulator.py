@@ -18,12 +18,13 @@ from eksctl_sim.commands.get_cluster import describe
 from eksctl_sim.commands.get_nodegroup import summary
 from eksctl_sim.kube import KubeServer
 from eksctl_sim.output import go_json
-from eksctl_sim.seed import fargate_profile, new_cluster, new_nodegroup, seed_state
+from eksctl_sim.seed import (KUBERNETES_REGION, fargate_profile, held_pod, kubernetes_objects, kubernetes_worlds, new_cluster,
+                             new_nodegroup, node_pool, seed_state)
 from eksctl_sim.state import log_path_for, read_log, read_state, write_state
 
-__all__ = ["ACCOUNT", "KubeServer", "SUPPORTED_REGIONS", "VERSION", "VERSION_INFO", "describe", "fargate_profile", "go_json", "log_path_for", "main",
-           "new_cluster",
-           "new_nodegroup", "read_log", "read_state", "seed_state", "summary", "write_state"]
+__all__ = ["ACCOUNT", "KUBERNETES_REGION", "KubeServer", "SUPPORTED_REGIONS", "VERSION", "VERSION_INFO", "describe", "fargate_profile", "go_json",
+           "held_pod", "kubernetes_objects", "kubernetes_worlds", "log_path_for", "main", "new_cluster", "new_nodegroup", "node_pool",
+           "read_log", "read_state", "seed_state", "summary", "write_state"]
 
 if __name__ == "__main__":
     sys.exit(main())
