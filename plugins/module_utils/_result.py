@@ -57,6 +57,18 @@ def _restored(run: Run, outcomes: list[Outcome], external: t.Collection[str]) ->
     return restored
 
 
+def change_line(change: Change) -> str:
+    if change.kind == "nodeclaim":
+        return "NodeClaim %s deleted" % change.name
+    if change.kind == "deployment":
+        return "Deployment %s/%s replicas %s -> %s" % (change.namespace, change.name, change.before, change.after)
+    return "NodePool %s limits %s -> %s" % (change.name, _limits(change.before), _limits(change.after))
+
+
+def _limits(limits: t.Any) -> str:
+    return "none" if not limits else ",".join("%s=%s" % item for item in sorted(limits.items()))
+
+
 def scale_result(run: Run, outcomes: list[Outcome], remaining: ClusterRecording, warnings: list[str]) -> dict[str, t.Any]:
     """The module's result from the outcomes so far; ``remaining`` is the recording as it stands after this run."""
     request, plan = run.request, run.plan
@@ -79,6 +91,10 @@ def scale_result(run: Run, outcomes: list[Outcome], remaining: ClusterRecording,
     if run.kubernetes_changes or request.autoscalers == "pause":
         result["autoscalers"] = [change.as_dict() for change in run.kubernetes_changes]
         result["changed"] = result["changed"] or bool(run.kubernetes_changes)
+        if run.kubernetes_changes:
+            verb = "paused" if request.state == "stopped" else "given back"
+            result["summary_lines"].append("  autoscalers %s: %s" % ("would be " + verb if run.check_mode else verb,
+                                                                      ", ".join(change_line(change) for change in run.kubernetes_changes)))
     if request.diff:
         changed = plan.changing()
         result["diff"] = {"before": {"nodegroups": {step.name: step.before.as_dict() for step in changed}},

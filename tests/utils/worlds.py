@@ -130,7 +130,8 @@ class SimulatedWorld(AnsibleHarness):
     Ansible against it. The Kubernetes API signs its tokens with fake credentials from a shared credentials file (eksctl's
     stand-in reads none; the real SDKs do)."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, *, kubernetes_worlds: bool = False) -> None:
+        """``kubernetes_worlds`` adds the seed's clusters whose Kubernetes side matters (Karpenter, cluster-autoscaler, ...)."""
         self.state_path = os.path.join(root, "eksctl-state.json")
         credentials = os.path.join(root, "aws-credentials")
         with open(credentials, "w", encoding="utf-8") as handle:
@@ -138,7 +139,7 @@ class SimulatedWorld(AnsibleHarness):
         super().__init__(root, os.path.join(TESTS, "simulator", "bin"), {"EKSCTL_SIM_STATE": self.state_path,
                                                                          "AWS_SHARED_CREDENTIALS_FILE": credentials,
                                                                          "AWS_EC2_METADATA_DISABLED": "true"})
-        state = eksctl_simulator.seed_state()
+        state = eksctl_simulator.seed_state(with_kubernetes_worlds=kubernetes_worlds)
         self.kube = eksctl_simulator.KubeServer(self.state_path).start()
         state["settings"]["kube_endpoint"] = self.kube.url
         eksctl_simulator.write_state(self.state_path, state)

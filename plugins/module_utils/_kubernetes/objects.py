@@ -20,6 +20,7 @@ table-driven without a server.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 NODEGROUP_LABELS = ("eks.amazonaws.com/nodegroup", "alpha.eksctl.io/nodegroup-name")
@@ -142,12 +143,21 @@ def still_running(kubernetes: t.Mapping[str, t.Any] | None) -> list[dict[str, st
 # --------------------------------------------------------------------------- the pause and its resume
 
 
+ZERO_QUANTITY = re.compile(r"^\+?(0+(\.0*)?|\.0+)[a-zA-Z]*$")
+
+
+def can_launch(limits: t.Mapping[str, t.Any] | None) -> bool:
+    """Whether a NodePool with these limits can launch an instance: not when its CPU or memory limit is zero ("0", "0Gi")."""
+    given = limits or {}
+    return not any(resource in given and ZERO_QUANTITY.match(str(given[resource])) for resource in ("cpu", "memory"))
+
+
 def pause_changes(deployments: t.Sequence[Item], nodepools: t.Sequence[Item], nodeclaims: t.Sequence[Item]) -> list[Change]:
     """What a pause changes: autoscalers running scaled to 0, NodePools that could launch limited to nothing, NodeClaims deleted."""
     changes = [Change("deployment", entry["name"], entry["namespace"], entry["replicas"], 0)
                for entry in autoscalers_of(deployments) if entry["replicas"]]
     changes += [Change("nodepool", pool["name"], None, pool["limits"], dict(ZERO_LIMITS))
-                for pool in nodepools_of(nodepools) if pool["limits"] != ZERO_LIMITS]
+                for pool in nodepools_of(nodepools) if can_launch(pool["limits"])]
     changes += [Change("nodeclaim", _name(item), None, _labels(item).get(NODEPOOL_LABEL), None) for item in nodeclaims]
     return changes
 

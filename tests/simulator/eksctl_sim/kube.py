@@ -8,11 +8,13 @@ One server answers every simulated cluster, on loopback, under ``/k8s/<region>/<
 state file is its address, and ``get cluster --name`` then prints ``<kube_endpoint>/k8s/<region>/<cluster>`` as the cluster's
 endpoint. It speaks plain HTTP: TLS against the cluster's own CA is exercised by the real tier.
 
-What a cluster holds, in its record's ``kubernetes``: ``deployments``, ``nodepools`` and ``nodeclaims`` (Karpenter's kinds
-exist only where ``nodepools`` is there), ``nodes`` besides the nodegroups', ``pods`` and ``pdbs``. The Nodes of each nodegroup
-are its desired size, named ``<nodegroup>-<n>``, labelled as EKS labels a managed nodegroup's Nodes and eksctl a self-managed
-one's, Ready; a Node a PodDisruptionBudget allowing no disruption holds stays after a scale down (the drain respects it). A
-deleted NodeClaim takes its Node with it, as Karpenter's termination does. ``kubernetes_api`` of the cluster: ``forbidden``
+What a cluster holds comes from its record's declarative ``kubernetes`` (``seed.kubernetes_objects()``, the same record the
+emulated AWS builds a real API server from): Karpenter NodePools with their limits and NodeClaims (Karpenter's kinds exist only
+where there are NodePools), a cluster-autoscaler Deployment, Nodes in no nodegroup, and Pods a PodDisruptionBudget protects.
+The objects are made from it on first use and kept in the record's ``objects``, where writes change them. The Nodes of each
+nodegroup are its desired size, named ``<nodegroup>-<n>``, labelled as EKS labels a managed nodegroup's Nodes and eksctl a
+self-managed one's, Ready; a Node a PodDisruptionBudget allowing no disruption holds stays after a scale down (the drain
+respects it). A deleted NodeClaim takes its Node with it, as Karpenter's termination does. ``kubernetes_api`` of the cluster: ``forbidden``
 answers 403 as RBAC does; ``unreachable`` is served no endpoint. A request without an EKS bearer token is 401.
 """
 
@@ -35,9 +37,40 @@ def status(code: int, reason: str, message: str) -> dict:
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message, "reason": reason, "code": code}
 
 
+def objects(cluster: dict) -> dict:
+    """The cluster's Kubernetes objects, made from its declarative record on first use and kept in it."""
+    declared = cluster.setdefault("kubernetes", {})
+    if "objects" in declared:
+        return declared["objects"]
+    made: dict = {"nodes": [], "deployments": [], "pods": [], "pdbs": [], "held": {}}
+    if declared.get("node_pools"):
+        made["nodepools"], made["nodeclaims"] = [], []
+    for pool in declared.get("node_pools", []):
+        made["nodepools"].append({"kind": "NodePool", "metadata": {"name": pool["name"]}, "spec": {"limits": dict(pool["limits"])}})
+        for index in range(pool.get("nodes", 0)):
+            claim = "%s-%d" % (pool["name"], index)
+            made["nodeclaims"].append({"kind": "NodeClaim", "metadata": {"name": claim, "labels": {"karpenter.sh/nodepool": pool["name"]}},
+                                       "status": {"nodeName": claim + "-node"}})
+            made["nodes"].append(node_document(claim + "-node", {"karpenter.sh/nodepool": pool["name"]}))
+    if declared.get("cluster_autoscaler"):
+        made["deployments"].append({"kind": "Deployment", "metadata": {"name": "cluster-autoscaler", "namespace": "kube-system",
+                                                                       "labels": {"app": "cluster-autoscaler"}},
+                                    "spec": {"replicas": declared["cluster_autoscaler"]["replicas"]}})
+    made["nodes"] += [node_document(loose["name"], {}) for loose in declared.get("loose_nodes", [])]
+    for held in declared.get("held_pods", []):
+        namespace = held.get("namespace", "default")
+        made["pods"].append({"kind": "Pod", "metadata": {"name": held["name"], "namespace": namespace, "labels": {"app": held["name"]}},
+                             "spec": {"nodeName": "%s-0" % held["nodegroup"]}})
+        made["pdbs"].append({"kind": "PodDisruptionBudget", "metadata": {"name": held["name"], "namespace": namespace},
+                             "spec": {"minAvailable": held.get("min_available", 1), "selector": {"matchLabels": {"app": held["name"]}}},
+                             "status": {"disruptionsAllowed": 0}})
+    declared["objects"] = made
+    return made
+
+
 def nodegroup_nodes(cluster: dict) -> list[dict]:
     nodes = []
-    kube = cluster.get("kubernetes") or {}
+    kube = objects(cluster)
     for nodegroup in cluster["nodegroups"]:
         label = "eks.amazonaws.com/nodegroup" if nodegroup["type"] == "managed" else "alpha.eksctl.io/nodegroup-name"
         held = set(kube.get("held", {}).get(nodegroup["name"], []))
@@ -58,13 +91,14 @@ def listing(kind: str, items: list) -> dict:
 
 def held_nodes(cluster: dict, nodegroup: dict, desired: int) -> list[int]:
     """After a scale to ``desired``: the indexes above it whose Node a pod under a PodDisruptionBudget allowing no disruption keeps."""
-    kube = cluster.get("kubernetes") or {}
+    kube = objects(cluster)
     blocked = {pod["spec"]["nodeName"] for pod in kube.get("pods", []) for budget in kube.get("pdbs", [])
                if budget.get("status", {}).get("disruptionsAllowed", 1) == 0
                and budget["metadata"].get("namespace") == pod["metadata"].get("namespace")
                and all(pod["metadata"].get("labels", {}).get(key) == value
                        for key, value in budget["spec"]["selector"].get("matchLabels", {}).items())}
-    return [index for index in range(desired, max(nodegroup["desired"], desired)) if "%s-%d" % (nodegroup["name"], index) in blocked]
+    candidates = set(range(desired, max(nodegroup["desired"], desired))) | {index for index in kube["held"].get(nodegroup["name"], []) if index >= desired}
+    return sorted(index for index in candidates if "%s-%d" % (nodegroup["name"], index) in blocked)
 
 
 class Answer(t.NamedTuple):
@@ -84,7 +118,7 @@ def answer(state: dict, method: str, path: str, query: dict, body: t.Any, token:
     if cluster.get("kubernetes_api") == "forbidden":
         return Answer(403, status(403, "Forbidden", 'nodes is forbidden: User "eks-tools-test" cannot list resource "nodes" in API '
                                                     'group "" at the cluster scope'))
-    kube = cluster.setdefault("kubernetes", {})
+    kube = objects(cluster)
     lists = {"/api/v1/nodes": ("Node", nodegroup_nodes(cluster) + kube.get("nodes", [])),
              "/apis/apps/v1/deployments": ("Deployment", kube.get("deployments", [])),
              "/api/v1/pods": ("Pod", kube.get("pods", [])), "/apis/policy/v1/poddisruptionbudgets": ("PodDisruptionBudget", kube.get("pdbs", []))}

@@ -11,7 +11,7 @@ import signal
 from ..aws import not_found_nodegroup, request_id
 from ..call import Call
 from ..faults import take_fault
-from ..kube import held_nodes
+from ..kube import held_nodes, objects
 from ..output import CommandError
 from ..state import StateFile
 
@@ -59,9 +59,8 @@ def scale_nodegroup(call: Call, argv: list[str], values: dict, changed: set, pos
         if stale_reads > 0:
             nodegroup["stale"] = {"reads": stale_reads, "status": nodegroup["status"],
                                   "desired": nodegroup["desired"], "min": nodegroup["min"], "max": nodegroup["max"]}
-        if cluster.get("kubernetes"):
-            # The drain of a scale down respects PodDisruptionBudgets: a Node whose pod one allowing no disruption covers stays.
-            cluster["kubernetes"].setdefault("held", {})[name] = held_nodes(cluster, nodegroup, target["desired"])
+        # The drain of a scale down respects PodDisruptionBudgets: a Node whose pod one allowing no disruption covers stays.
+        objects(cluster)["held"][name] = held_nodes(cluster, nodegroup, target["desired"])
         nodegroup.update(target)
         if nodegroup["type"] == "managed":
             nodegroup["status"] = "UPDATING"
