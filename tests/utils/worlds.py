@@ -216,6 +216,8 @@ if grep -q '%(transient)s' "$errors"; then line="transient$separator"; fi
 rm -f "$errors"
 for argument in "$@"; do line="$line$argument$separator"; done
 printf '%%s\\n' "$line" >> "$EKSCTL_CALL_LOG"
+# A job killed part way (kill -9, as a container is): after the scale of the nodegroup EKSCTL_KILL_AFTER names, the module dies.
+case " $* " in *" --name=$EKSCTL_KILL_AFTER "*) if [ -n "$EKSCTL_KILL_AFTER" ] && [ "$1" = scale ]; then kill -9 "$PPID"; fi;; esac
 exit $rc
 """
 

@@ -15,6 +15,7 @@ life is here, and each store applies these functions to what it holds.
 * A stop that finds nothing running and nothing recorded records the cluster as ``already_stopped``, with the time.
 * Before its writes, a start marks each nodegroup it restores (``restoring_at``): a rerun after an interrupted start
   tells its own restores (their savings counted up to that time) from a nodegroup someone else started.
+* A recorded nodegroup a start finds running at other sizes, unmarked, was started by someone else: it counts no savings.
 * A start spends the recordings of the nodegroups it restored or found running; the zeros of a nodegroup recorded as
   already stopped are kept, so a rerun of the start still leaves it stopped quietly.
 """
@@ -105,9 +106,11 @@ def spendable(recording: ClusterRecording, names: t.Iterable[str]) -> list[str]:
 
 
 def restarted_externally(record: NodegroupRecord, current: Capacity) -> bool:
-    """A nodegroup recorded by a stop (not at zero) that a start finds running though no start of ours began restoring it:
-    someone or something else started it, so the night did not save what the ledger says."""
-    return not record.found_stopped and current.desired_size > 0 and record.restoring_at is None
+    """A nodegroup recorded by a stop (not at zero) that a start finds running at other sizes, though no start of ours began
+    restoring it: someone or something else started it (a terraform apply, a person, an autoscaler), so the night did not
+    save what the ledger says. Found at exactly its recorded sizes, it was never stopped (a stop killed before its write) or
+    another start restored it: no savings either, and nobody to name."""
+    return not record.found_stopped and current.desired_size > 0 and record.restoring_at is None and current != record.capacity
 
 
 # --------------------------------------------------------------------------- merging copies written side by side

@@ -71,7 +71,8 @@ def test_a_start_marks_what_it_restores_once_and_spends_all_but_what_was_recorde
 
 
 @pytest.mark.parametrize("entry, current, expected", [
-    (record((3, 2, 5)), Capacity(3, 2, 5), True),                           # running, and no start of ours began it
+    (record((3, 2, 5)), Capacity(4, 2, 5), True),                           # running at other sizes, and no start of ours began it
+    (record((3, 2, 5)), Capacity(3, 2, 5), False),                          # as recorded: never stopped (a killed stop), or started by us
     (record((3, 2, 5), restoring_at=MORNING), Capacity(3, 2, 5), False),    # restored by an interrupted start of ours
     (record((3, 2, 5)), Capacity(0, 0, 5), False),                          # still stopped
     (NodegroupRecord(Capacity(0, 0, 4)), Capacity(2, 1, 4), False),         # recorded at zero: it was not ours to start
