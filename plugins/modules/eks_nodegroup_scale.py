@@ -173,7 +173,7 @@ options:
   recording_file:
     description:
       - Whether to keep the recording in the file O(recording_path).
-      - V(false) only together with O(recording_ssm_prefix): a stop always keeps its recording somewhere that outlives the task.
+      - V(false) only together with O(recording_ssm_prefix), since a stop always keeps its recording somewhere that outlives the task.
     type: bool
     default: true
   recording_ssm_prefix:
