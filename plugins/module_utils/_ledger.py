@@ -26,6 +26,7 @@ import typing as t
 from ._model import Ledger
 from ._recording.document import TIME_FORMAT, parse_time
 
+
 def moment(now: datetime.datetime) -> datetime.datetime:
     """A time as the ledger keeps it: UTC, whole seconds."""
     return now.astimezone(datetime.timezone.utc).replace(microsecond=0)

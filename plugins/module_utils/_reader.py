@@ -31,6 +31,7 @@ from ._status import summarize_status
 # eksctl tags the clusters it creates; a cluster without the tag may still own a stack, so that is "unknown".
 EKSCTL_CLUSTER_TAGS = ("alpha.eksctl.io/cluster-name", "eksctl.cluster.k8s.io/v1alpha1/cluster-name")
 
+
 def owned_from_tags(tags: dict[str, str]) -> bool | None:
     return True if any(tag in tags for tag in EKSCTL_CLUSTER_TAGS) else None
 

@@ -93,8 +93,8 @@ def scale_result(run: Run, outcomes: list[Outcome], remaining: ClusterRecording,
         result["changed"] = result["changed"] or bool(run.kubernetes_changes)
         if run.kubernetes_changes:
             verb = "paused" if request.state == "stopped" else "given back"
-            result["summary_lines"].append("  autoscalers %s: %s" % ("would be " + verb if run.check_mode else verb,
-                                                                      ", ".join(change_line(change) for change in run.kubernetes_changes)))
+            changes = ", ".join(change_line(change) for change in run.kubernetes_changes)
+            result["summary_lines"].append("  autoscalers %s: %s" % ("would be " + verb if run.check_mode else verb, changes))
     if request.diff:
         changed = plan.changing()
         result["diff"] = {"before": {"nodegroups": {step.name: step.before.as_dict() for step in changed}},
@@ -122,4 +122,3 @@ def scale_result(run: Run, outcomes: list[Outcome], remaining: ClusterRecording,
                                            % (name, "/".join(str(value) for value in external[name]["found"].values()),
                                               "/".join(str(value) for value in external[name]["recorded"].values())))
     return result
-

@@ -70,9 +70,8 @@ class NodegroupScaler:
         except errors.KubernetesAccessError as exc:
             if not self.check_mode or request.state == "present":
                 raise
-            refusal = [preflight_entry("kubernetes_access", request.cluster, "eksctl cannot read the nodes of the cluster's self-managed "
-                                                                            "nodegroups, so no stop or start of the whole cluster would run",
-                                      KUBERNETES_ACCESS_FIX)]
+            problem = "eksctl cannot read the nodes of the cluster's self-managed nodegroups, so no stop or start of the whole cluster would run"
+            refusal = [preflight_entry("kubernetes_access", request.cluster, problem, KUBERNETES_ACCESS_FIX)]
             raise type(exc)(exc.msg, **dict(exc.details, preflight=refusal)) from None
         at = moment(self.now())  # after any wait for busy nodegroups: the time the stop or start really runs
         description: dict[str, t.Any] | None = None
@@ -123,9 +122,9 @@ class NodegroupScaler:
         result = report(outcomes, remaining)
         unrecorded = [step.name for step in plan.steps if step.action == ACTION_KEPT_STOPPED]
         if unrecorded:
+            kept = "would stay" if self.check_mode else "were kept"
             raise errors.Unrecorded("cluster %r: no recording of nodegroup(s) %s anywhere, so they %s stopped; find the recording, or start "
-                                    "them with start_unrecorded=true" % (request.cluster, ", ".join(unrecorded),
-                                                                          "would stay" if self.check_mode else "were kept"), **result)
+                                    "them with start_unrecorded=true" % (request.cluster, ", ".join(unrecorded), kept), **result)
         if not self.check_mode and self._keeps_facts(request, known, remaining):
             result["ansible_facts"] = {"eks_recordings": result["eks_recordings"]}
         return result

@@ -13,7 +13,6 @@ never costs an eksctl call.
 from __future__ import annotations
 
 import math
-import os
 import re
 import typing as t
 
@@ -22,7 +21,7 @@ from ._failures import UNSCALABLE_FIX, UNSCALABLE_RULE, eksctl_can_scale
 from ._recording.document import EMPTY, ClusterRecording, from_document, recordings_from_facts
 from ._recording.file import not_a_regular_file
 from ._recording.keeper import RecordingOptions
-from ._model import SIZE_OPTIONS, Capacity, InfoRequest, Ledger, Recording, ScaleRequest
+from ._model import SIZE_OPTIONS, InfoRequest, ScaleRequest
 
 # EKS: a cluster name is 1-100 characters, a nodegroup name 1-63; both start with a letter or
 # digit and continue with letters, digits, hyphens and underscores. Refusing anything else up

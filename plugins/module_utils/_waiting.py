@@ -18,7 +18,18 @@ import typing as t
 
 from . import _errors as errors
 from ._concurrency import run_parallel
-from ._model import ACTION_FAILED, ACTION_NOT_ATTEMPTED, Capacity, Outcome, ScaleRequest, Step, capacity_of, nodegroup_has_failed, nodegroup_is_busy, nodegroup_is_ready
+from ._model import (
+    ACTION_FAILED,
+    ACTION_NOT_ATTEMPTED,
+    Capacity,
+    Outcome,
+    ScaleRequest,
+    Step,
+    capacity_of,
+    nodegroup_has_failed,
+    nodegroup_is_busy,
+    nodegroup_is_ready,
+)
 from ._reader import ClusterReader
 from ._summary import wait_line, wait_summary
 

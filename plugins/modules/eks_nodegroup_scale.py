@@ -162,7 +162,7 @@ options:
         terminates their instances). The original replicas and limits go into the recording with the sizes, wherever it is kept.
         A start restores the nodegroups first, then the NodePools' limits, then the autoscalers' replicas, whatever its own
         O(autoscalers) (a pause is always given back). Without access to the Kubernetes API the task fails before any write."
-      - Idempotent like the rest. A second stop changes nothing; check mode and O(diff) show every Kubernetes change; a pause
+      - Idempotent like the rest. A second stop changes nothing; check mode and diff mode show every Kubernetes change; a pause
         that fails part way names what it paused and what it did not, and the next run completes it.
       - Needs the kubernetes and botocore Python libraries where the module runs, and, in the cluster, RBAC for this identity to
         list nodes, pods, poddisruptionbudgets and deployments, patch C(deployments/scale) and Karpenter's C(nodepools), and delete
@@ -383,7 +383,7 @@ skipped:
   description: Each nodegroup eksctl cannot scale, which the task left as it was, with the reason. Its nodes keep running.
   returned: when a nodegroup was skipped
   type: dict
-  sample: {"tf_workers": "eksctl scales only nodegroups named with letters, digits and '-'; scale it with the EKS console or API (aws eks update-nodegroup-config)"}
+  sample: {"tf_workers": "eksctl scales only nodegroups named with letters, digits and '-'; scale it with the EKS console or API"}
 restarted_externally:
   description:
     - With O(state=started), each recorded nodegroup found running that no start of the collection restored, with the sizes

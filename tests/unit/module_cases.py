@@ -9,7 +9,8 @@ that changes a shared option spells its options out rather than overriding a mer
 One case is one scenario::
 
     - id: scale_one_nodegroup          # the pytest id, unique in the file
-      params: {cluster: demo, ...}     # module options; "@EKSCTL@" is the path of a stand-in eksctl, "@TMP@" a fresh directory; in expect, "@NOW@" matches a UTC time while the module ran
+      params: {cluster: demo, ...}     # module options; "@EKSCTL@" is the path of a stand-in eksctl, "@TMP@" a fresh directory
+                                       # (in expect, "@NOW@" matches a UTC time while the module ran)
       check_mode: false                # optional
       diff: false                      # optional
       environment: {AWS_REGION: ...}   # optional: variables of the module's process (every AWS_* variable is unset first)

@@ -206,6 +206,7 @@ def read_nodes(api: ClusterApi) -> list[dict[str, t.Any]]:
 def why_held(api: ClusterApi, node: str) -> tuple[list[dict[str, t.Any]], list[dict[str, t.Any]]]:
     """The pods on a Node and every PodDisruptionBudget, side by side: what keeps it when a drain does not finish."""
     reads: list[t.Callable[[], list[dict[str, t.Any]] | None]] = [
-        lambda: items(api.get("/api/v1/pods", {"fieldSelector": "spec.nodeName=%s" % node})), functools.partial(listed, api, "/apis/policy/v1/poddisruptionbudgets")]
+        lambda: items(api.get("/api/v1/pods", {"fieldSelector": "spec.nodeName=%s" % node})),
+        functools.partial(listed, api, "/apis/policy/v1/poddisruptionbudgets")]
     pods, budgets = run_parallel(reads, 2)
     return pods or [], budgets or []

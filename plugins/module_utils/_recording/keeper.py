@@ -105,8 +105,9 @@ class RecordingKeeper:
         return mark_restoring(recording, names, at)
 
     def spend(self, key: str, names: t.Collection[str], *, autoscalers: bool = False) -> None:
-        """After a start: the recordings it spent (and, once given back, what a pause recorded) leave every durable store. A store that cannot be changed is a warning:
-        the nodegroups run, and a recording left behind only makes the next start find them running."""
+        """After a start: the recordings it spent (and, once given back, what a pause recorded) leave every durable store. A store
+        that cannot be changed is a warning: the nodegroups run, and a recording left behind only makes the next start find them
+        running."""
         if not self.check_mode and (names or autoscalers):
             self._update_each(key, lambda held: held.without(names, autoscalers=autoscalers),
                               "the nodegroups were started, but their recording is still there")

@@ -46,8 +46,8 @@ def test_a_pause_changes_what_runs_and_a_resume_gives_back_exactly_what_the_paus
         ("deployment", "cluster-autoscaler", 2, 0), ("nodepool", "default", {"cpu": "100", "nvidia.com/gpu": "4"}, objects.ZERO_LIMITS),
         ("nodepool", "open", None, objects.ZERO_LIMITS), ("nodeclaim", "default-x", "default", None)]
     recorded = objects.recorded_of_pause(changes, {})
-    assert recorded == {"deployments": {"kube-system/cluster-autoscaler": 2}, "nodepools": {"default": {"cpu": "100", "nvidia.com/gpu": "4"},
-                                                                                          "open": None}}
+    assert recorded == {"deployments": {"kube-system/cluster-autoscaler": 2},
+                        "nodepools": {"default": {"cpu": "100", "nvidia.com/gpu": "4"}, "open": None}}
     # An earlier, interrupted pause recorded the value before any pause: it wins.
     assert objects.recorded_of_pause(changes, {"nodepools": {"default": {"cpu": "64"}}})["nodepools"]["default"] == {"cpu": "64"}
     paused = [deployment("cluster-autoscaler", replicas=0), deployment("idle-autoscaler", labels={"app": "cluster-autoscaler"}, replicas=0)]

@@ -38,7 +38,7 @@ class FakeParameters:
 
     def history(self, name: str) -> dict[int, str]:
         self.calls.append("history")
-        return {number: value for number, value in enumerate(self.versions.get(name, []), 1)}
+        return dict(enumerate(self.versions.get(name, []), 1))
 
     def put(self, name: str, value: str, *, overwrite: bool) -> int | None:
         self.calls.append("put")

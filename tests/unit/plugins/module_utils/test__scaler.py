@@ -13,7 +13,7 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Cap
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.file import RecordingFile
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import BINARY, FakeEksctl, nodegroups_json
-from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, RUNNING, STOPPED, apply, build, held, scale, seed
+from ansible_collections.eks_tools.eksctl.tests.unit.scaler_harness import READ, RUNNING, STOPPED, apply, build, scale, seed
 
 
 def test_noop_is_one_read_and_unchanged():

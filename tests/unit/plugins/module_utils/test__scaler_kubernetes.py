@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.eks_tools.eksctl.plugins.module_utils import _errors as errors
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._recording.file import RecordingFile
 from ansible_collections.eks_tools.eksctl.tests.unit import contract
 from ansible_collections.eks_tools.eksctl.tests.unit.fake_eksctl import FakeEksctl
@@ -25,8 +26,8 @@ def cluster_with_both():
         nodes=[node("ng-1-a", nodegroup="ng-1"), node("self-a", nodegroup="ng-self", eksctl_label=True), node("k-1", nodepool="default"),
                node("k-2", nodepool="default"), node("bastion")],
         deployments=[deployment("cluster-autoscaler", replicas=2), deployment("coredns", replicas=2)],
-        nodepools=[nodepool("default", {"cpu": "100"}), nodepool("spot")], nodeclaims=[nodeclaim("default-abc", "default"),
-                                                                                      nodeclaim("default-def", "default")])
+        nodepools=[nodepool("default", {"cpu": "100"}), nodepool("spot")],
+        nodeclaims=[nodeclaim("default-abc", "default"), nodeclaim("default-def", "default")])
 
 
 def stop_fake():
@@ -126,8 +127,8 @@ def test_a_pause_that_fails_part_way_says_what_it_paused_and_the_rerun_completes
 def test_autoscalers_ignore_warns_when_it_finds_them_and_changes_nothing_in_kubernetes():
     api = cluster_with_both()
     # The nodegroups' Nodes go with the stop; Karpenter's stay (nothing paused them), and a stop without the pause does not wait for them.
-    api.on_get = lambda path: api.objects.__setitem__("/api/v1/nodes", [item for item in api.objects["/api/v1/nodes"]
-                                                                         if "karpenter.sh/nodepool" in item["metadata"]["labels"]])
+    api.on_get = lambda path: api.objects.__setitem__(
+        "/api/v1/nodes", [item for item in api.objects["/api/v1/nodes"] if "karpenter.sh/nodepool" in item["metadata"]["labels"]])
     made, _clock = build(stop_fake(), kubernetes=api)
     result = apply(made, state="stopped", wait=True)
     assert [call[0] for call in api.calls if call[0] != "GET"] == []
@@ -140,8 +141,8 @@ def test_a_stop_with_wait_proves_the_nodes_gone_and_names_one_a_pdb_holds():
     api.objects["/apis/policy/v1/poddisruptionbudgets"] = [{"metadata": {"name": "db", "namespace": "data"},
                                                              "spec": {"selector": {"matchLabels": {"app": "db"}}}, "status": {"disruptionsAllowed": 0}}]
     # The nodegroup drain removes ng-self's Node at once; the PDB keeps ng-1's.
-    api.on_get = lambda path: api.objects.__setitem__("/api/v1/nodes", [item for item in api.objects["/api/v1/nodes"]
-                                                                         if item["metadata"]["name"] != "self-a"])
+    api.on_get = lambda path: api.objects.__setitem__(
+        "/api/v1/nodes", [item for item in api.objects["/api/v1/nodes"] if item["metadata"]["name"] != "self-a"])
     made, _clock = build(stop_fake(), kubernetes=api, wait_timeout=30)
     with pytest.raises(errors.WaitTimeout) as raised:
         apply(made, state="stopped", wait=True)
@@ -164,10 +165,7 @@ def test_a_start_with_wait_waits_for_the_restored_nodegroups_ready_nodes():
     fake.add(scale("ng-self", "--nodes=2", "--nodes-min=1", "--nodes-max=4"), contract.SCALE_STDOUT)
     fake.add(scale("ng-1", "--nodes=3", "--nodes-min=2", "--nodes-max=5"), contract.SCALE_STDOUT)
     made, clock = build(fake, kubernetes=api)
-    result = apply(made, state="started", wait=True, restore={"ng-self": __import__("ansible_collections.eks_tools.eksctl.plugins.module_utils._model",
-                                                                                    fromlist=["Capacity"]).Capacity(2, 1, 4),
-                                                              "ng-1": __import__("ansible_collections.eks_tools.eksctl.plugins.module_utils._model",
-                                                                                 fromlist=["Capacity"]).Capacity(3, 2, 5)})
+    result = apply(made, state="started", wait=True, restore={"ng-self": Capacity(2, 1, 4), "ng-1": Capacity(3, 2, 5)})
     assert "Nodes: waiting for ng-1 (0 of 3 Ready), ng-self (0 of 2 Ready)" in result["wait_log"], result["wait_log"]
     assert result["wait_log"][-1].startswith("Nodes Ready after")
     assert clock.sleeps  # it waited between polls
