@@ -138,8 +138,8 @@ def test_autoscalers_ignore_warns_when_it_finds_them_and_changes_nothing_in_kube
 def test_a_stop_with_wait_proves_the_nodes_gone_and_names_one_a_pdb_holds():
     api = cluster_with_both()
     api.objects["/api/v1/pods"] = [{"metadata": {"name": "db-0", "namespace": "data", "labels": {"app": "db"}}, "spec": {"nodeName": "ng-1-a"}}]
-    api.objects["/apis/policy/v1/poddisruptionbudgets"] = [{"metadata": {"name": "db", "namespace": "data"},
-                                                             "spec": {"selector": {"matchLabels": {"app": "db"}}}, "status": {"disruptionsAllowed": 0}}]
+    budget = {"metadata": {"name": "db", "namespace": "data"}, "spec": {"selector": {"matchLabels": {"app": "db"}}}, "status": {"disruptionsAllowed": 0}}
+    api.objects["/apis/policy/v1/poddisruptionbudgets"] = [budget]
     # The nodegroup drain removes ng-self's Node at once; the PDB keeps ng-1's.
     api.on_get = lambda path: api.objects.__setitem__(
         "/api/v1/nodes", [item for item in api.objects["/api/v1/nodes"] if item["metadata"]["name"] != "self-a"])
