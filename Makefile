@@ -50,9 +50,12 @@ demo: $(BIN)/.installed-run $(LINK)
 	@echo "== 5/5 demo after the start: the sizes of step 1"
 	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
 
-# The whole suite, stage by stage with a summary at the end: sanity, units and integration on every ansible-core release of
-# the support matrix (tests/utils/matrix.py, the releases meta/runtime.yml claims), then mypy, the real-eksctl tier,
-# ansible-lint, the build, the certification checks and the EE context. test-quick: the first release only, no e2e.
+# The whole suite, every stage with a summary at the end (tests/utils/stages.py): sanity and units on every ansible-core
+# release of the support matrix (tests/utils/matrix.py, the releases meta/runtime.yml claims), the integration tier on the
+# newest and its release-sensitive tests on the others, and once each the simulator's contract tests, mypy, the
+# real-eksctl tier, ansible-lint, the build, the certification checks and the EE context. Stages that do not compete for
+# the CPUs run side by side (STAGE_CPUS=1: one at a time). test-quick: the first release only (its whole integration
+# tier), no e2e.
 test: setup
 	@$(BIN)/python tests/utils/stages.py full
 
