@@ -183,8 +183,8 @@ def run(kind: str) -> int:
             if not entry.live:
                 print("\n==== [%d/%d] %s: output" % (entry.number, len(plan), entry.stage.name))
                 sys.stdout.write("".join(entry.captured))
-            print("==== [%d/%d] %s: %s in %s" % (entry.number, len(plan), entry.stage.name, results[entry.stage.name][0],
-                                                results[entry.stage.name][2]), flush=True)
+            result, _count, took = results[entry.stage.name]
+            print("==== [%d/%d] %s: %s in %s" % (entry.number, len(plan), entry.stage.name, result, took), flush=True)
         busy = sum(needs[entry.stage.name] for entry in running)
         for number, stage in list(pending):
             if any(name not in results for name in stage.after):
