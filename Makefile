@@ -23,13 +23,16 @@ DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e recording_path=$(CACHE)/demo
 # all `make demo` installs) and the test set on top of it (tests/requirements.txt, for `make setup` and every other target).
 setup: $(BIN)/.installed $(LINK)
 
+# .venv has no pip of its own: $(PYTHON)'s pip installs into it (pip --python), which spares a cold `make demo` the
+# bootstrap of pip and setuptools into the new virtualenv.
+PIP_INTO_VENV = $(PYTHON) -m pip --python $(BIN)/python install --disable-pip-version-check -q
 $(BIN)/.installed-run: tests/requirements-run.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements-run.txt
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PIP_INTO_VENV) -r tests/requirements-run.txt
 	touch $@
 
 $(BIN)/.installed: $(BIN)/.installed-run tests/requirements.txt
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt
+	$(PIP_INTO_VENV) -r tests/requirements.txt
 	touch $@
 
 $(LINK):
