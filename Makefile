@@ -8,6 +8,7 @@ LINK := $(COLLECTIONS)/ansible_collections/eks_tools/eksctl
 ANSIBLE_TEST_ROOT := $(CACHE)/ansible-test
 SIM_STATE ?= $(CACHE)/demo/eksctl-state.json
 
+BASE_PATH := $(PATH)
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
@@ -23,9 +24,9 @@ DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e recording_path=$(CACHE)/demo
 # all `make demo` installs) and the test set on top of it (tests/requirements.txt, for `make setup` and every other target).
 setup: $(BIN)/.installed $(LINK)
 
-# .venv has no pip of its own: $(PYTHON)'s pip installs into it (pip --python), which spares a cold `make demo` the
+# .venv has no pip of its own: $(PYTHON)'s pip (found on the PATH make was given) installs into it, which spares a cold `make demo` the
 # bootstrap of pip and setuptools into the new virtualenv.
-PIP_INTO_VENV = $(PYTHON) -m pip --python $(BIN)/python install --disable-pip-version-check -q
+PIP_INTO_VENV = PATH="$(BASE_PATH)" $(PYTHON) -m pip --python $(BIN)/python install --disable-pip-version-check -q
 $(BIN)/.installed-run: tests/requirements-run.txt
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(PIP_INTO_VENV) -r tests/requirements-run.txt
