@@ -58,7 +58,7 @@ def test_stop_records_before_writing_and_writes_each_changed_nodegroup(tmp_path)
     assert fake.argvs()[3:] == [list(READ)]  # the sizes read back once after the writes
     assert [n["action"] for n in result["nodegroups"]] == ["stopped", "stopped"]
     assert result["recording"] == {"ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
-                                           "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
+                                   "ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4}}
     # The ledger: the time of the stop, each nodegroup's instance type and node count, beside the sizes in the fact.
     assert result["ledger"] == {"ng-1": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 3},
                                 "ng-self": {"stopped_at": "2026-11-28T07:00:00Z", "instance_type": "t3.medium", "nodes": 2}}

@@ -100,7 +100,7 @@ def test_recordings_take_the_facts_ledger_fields_and_restore_capacity_does_not()
     from ansible_collections.eks_tools.eksctl.plugins.module_utils._model import Capacity, StopRecord
 
     snapshots, ledgers = validation.validate_recordings({"eu-north-1/demo": {"ng-1": FACT_ENTRY,
-                                                                                     "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 2}}})
+                                                                             "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 2}}})
     assert snapshots == {"eu-north-1/demo": {"ng-1": Capacity(3, 2, 5), "ng-2": Capacity(1, 1, 2)}}
     assert ledgers == {"eu-north-1/demo": {"ng-1": StopRecord("2026-11-27T21:30:00Z", "m5.large", 3)}}
     with pytest.raises(InvalidRequest, match=r"restore_capacity\[ng-1\] has unknown keys: instance_type, nodes, stopped_at"):
