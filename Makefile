@@ -24,9 +24,9 @@ DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e recording_path=$(CACHE)/demo
 # all `make demo` installs) and the test set on top of it (tests/requirements.txt, for `make setup` and every other target).
 setup: $(BIN)/.installed $(LINK)
 
-# The run set goes into a virtualenv made without pip, by the pip of $(PYTHON) (found on the PATH make was given): a cold
+# The run set goes into a virtualenv made without pip, by the pip of $(PYTHON) as found on the PATH make was given: a cold
 # `make demo` spares the bootstrap of pip and setuptools. The test set bootstraps .venv's own pip first.
-BASE_PYTHON = PATH="$(BASE_PATH)" $(PYTHON)
+BASE_PYTHON := $(shell PATH="$(BASE_PATH)" command -v $(PYTHON))
 $(BIN)/.installed-run: tests/requirements-run.txt
 	$(BASE_PYTHON) -m venv --without-pip $(VENV)
 	$(BASE_PYTHON) -m pip --python $(BIN)/python install --disable-pip-version-check -q -r tests/requirements-run.txt
@@ -36,6 +36,10 @@ $(BIN)/.installed: $(BIN)/.installed-run tests/requirements.txt
 	$(BIN)/python -m ensurepip --default-pip >/dev/null
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt
 	touch $@
+
+$(LINK):
+	mkdir -p $(dir $(LINK))
+	ln -sfn $(CURDIR) $(LINK)
 
 demo: $(BIN)/.installed-run $(LINK)
 	@rm -rf $(CACHE)/demo && mkdir -p $(CACHE)/demo
