@@ -8,6 +8,7 @@ LINK := $(COLLECTIONS)/ansible_collections/eks_tools/eksctl
 ANSIBLE_TEST_ROOT := $(CACHE)/ansible-test
 SIM_STATE ?= $(CACHE)/demo/eksctl-state.json
 
+BASE_PATH := $(PATH)
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
@@ -17,12 +18,22 @@ DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e recording_path=$(CACHE)/demo/recordings.json -e wait=true -e wait_sleep=0.5
 
-.PHONY: setup demo test test-quick matrix sanity units typecheck integration e2e eksctl lint build certify ee bench shell clean
+.PHONY: setup demo test test-quick matrix sanity units typecheck integration simulator e2e tools eksctl lint build certify certify-artifact ee bench shell clean
 
+# Two sets in one .venv: the run set (tests/requirements-run.txt: ansible-core, all the collection needs at run time and
+# all `make demo` installs) and the test set on top of it (tests/requirements.txt, for `make setup` and every other target).
 setup: $(BIN)/.installed $(LINK)
 
-$(BIN)/.installed: tests/requirements.txt
-	$(PYTHON) -m venv $(VENV)
+# The run set goes into a virtualenv made without pip, by the pip of $(PYTHON) as found on the PATH make was given: a cold
+# `make demo` spares the bootstrap of pip and setuptools. The test set bootstraps .venv's own pip first.
+BASE_PYTHON := $(shell PATH="$(BASE_PATH)" command -v $(PYTHON))
+$(BIN)/.installed-run: tests/requirements-run.txt
+	$(BASE_PYTHON) -m venv --without-pip $(VENV)
+	$(BASE_PYTHON) -m pip --python $(BIN)/python install --disable-pip-version-check -q -r tests/requirements-run.txt
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.installed-run tests/requirements.txt
+	$(BIN)/python -m ensurepip --default-pip >/dev/null
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt
 	touch $@
 
@@ -30,7 +41,7 @@ $(LINK):
 	mkdir -p $(dir $(LINK))
 	ln -sfn $(CURDIR) $(LINK)
 
-demo: setup
+demo: $(BIN)/.installed-run $(LINK)
 	@rm -rf $(CACHE)/demo && mkdir -p $(CACHE)/demo
 	@echo "== eksctl simulator $$($(DEMO_ENV) eksctl version), state in $(SIM_STATE)"
 	@echo "== 1/5 every cluster of two regions, with nodegroups and sizes"
@@ -44,9 +55,12 @@ demo: setup
 	@echo "== 5/5 demo after the start: the sizes of step 1"
 	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
 
-# The whole suite, stage by stage with a summary at the end: sanity, units and integration on every ansible-core release of
-# the support matrix (tests/utils/matrix.py, the releases meta/runtime.yml claims), then mypy, the real-eksctl tier,
-# ansible-lint, the build, the certification checks and the EE context. test-quick: the first release only, no e2e.
+# The whole suite, every stage with a summary at the end (tests/utils/stages.py): sanity and units on every ansible-core
+# release of the support matrix (tests/utils/matrix.py, the releases meta/runtime.yml claims), the integration tier on the
+# newest and its release-sensitive tests on the others, and once each the simulator's contract tests, mypy, the
+# real-eksctl tier, ansible-lint, the build, the certification checks and the EE context. Stages that do not compete for
+# the CPUs run side by side (STAGE_CPUS=1: one at a time). test-quick: the first release only (its whole integration
+# tier), no e2e.
 test: setup
 	@$(BIN)/python tests/utils/stages.py full
 
@@ -54,7 +68,13 @@ test-quick: setup
 	@$(BIN)/python tests/utils/stages.py quick
 
 # The releases of the support matrix; sanity, units and integration take CORE=<series> (default: the one in .venv).
+# integration runs the whole tier; INTEGRATION=subset runs only the release-sensitive tests (what make test runs on the
+# older releases, see tests/utils/matrix.py).
 CORE ?= default
+INTEGRATION ?= full
+# pytest's parallel workers for the integration, simulator and end-to-end tiers (pytest-xdist's -n: a number, or auto).
+PYTEST_WORKERS ?= auto
+export PYTEST_WORKERS
 matrix: setup
 	@$(BIN)/python tests/utils/matrix.py list
 
@@ -69,7 +89,12 @@ typecheck: setup
 	cd $(COLLECTIONS) && mypy --config-file $(CURDIR)/.mypy.ini -p ansible_collections.eks_tools.eksctl.plugins
 
 integration: setup
-	@$(BIN)/python tests/utils/matrix.py run $(CORE) integration
+	@$(BIN)/python tests/utils/matrix.py run $(CORE) integration$(if $(filter subset,$(INTEGRATION)),-subset,)
+
+# The simulator's own contract tests (tests/simulator/tests): eksctl's outputs, errors and exit codes, as the simulator
+# gives them. They do not depend on the ansible-core release, so they run once, on .venv.
+simulator: setup
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/simulator/tests -q
 
 # The end-to-end tier: the collection against the real eksctl (the pinned releases, built once per machine
 # from eksctl's Go module, or EKSCTL=/path/to/eksctl) on an emulated AWS. Without Go it is skipped with the
@@ -77,16 +102,21 @@ integration: setup
 E2E_REQUIRE := $(if $(filter true,$(CI)),--require,)
 e2e: setup
 ifdef EKSCTL
-	EKSCTL="$(EKSCTL)" $(BIN)/python -m pytest -p no:cacheprovider tests/e2e -q
+	EKSCTL="$(EKSCTL)" $(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/e2e -q
 else
-	@$(BIN)/python tests/e2e/eksctl_builds.py $(E2E_REQUIRE); rc=$$?; \
+	@$(TOOLS_BUILD) $(E2E_REQUIRE); rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "e2e: SKIPPED (no Go on this machine to build the real eksctl; see above)"; exit 0; fi; \
-	[ $$rc -eq 0 ] && $(BIN)/python -m pytest -p no:cacheprovider tests/e2e -q
+	[ $$rc -eq 0 ] && $(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/e2e -q
 endif
 
-# Build (or reuse) the pinned real eksctl releases and print their paths.
-eksctl: setup
-	$(BIN)/python tests/e2e/eksctl_builds.py
+# The tools the end-to-end tier builds with Go (the pinned real eksctl releases), each built once per machine and kept
+# per version; prints their paths. The one place that names the build's entry point. `make eksctl` is the old name.
+TOOLS_BUILD = $(BIN)/python tests/e2e/eksctl_builds.py
+tools: setup
+	@$(TOOLS_BUILD) $(E2E_REQUIRE); rc=$$?; \
+	if [ $$rc -eq 3 ]; then echo "tools: SKIPPED (no Go on this machine; see above)"; exit 0; fi; exit $$rc
+
+eksctl: tools
 
 lint: setup
 	ansible-lint --offline --profile production
@@ -116,7 +146,11 @@ $(CERTIFY_VENV)/.installed: tests/requirements-certify.txt
 	$(CERTIFY_VENV)/bin/python -m pip install --disable-pip-version-check -q -r tests/requirements-certify.txt
 	touch $@
 
-certify: build $(CERTIFY_VENV)/.installed
+certify: build
+	@$(MAKE) --no-print-directory certify-artifact
+
+# The same checks on the artifact a `make build` before left (make test runs the build as a stage of its own first).
+certify-artifact: $(CERTIFY_VENV)/.installed
 	$(CERTIFY_VENV)/bin/python tests/utils/certify.py $(CACHE)/build/eks_tools-eksctl-*.tar.gz $(BUILT)
 
 ee: setup

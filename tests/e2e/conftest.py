@@ -2,15 +2,20 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The end-to-end tier: the collection against the real eksctl on an emulated AWS.
 
-Every scenario runs once per world: the simulator, and each real eksctl the tier was given,
-on the same seed data, with the same assertions. The real binaries are the pinned releases
-built by ``go_tools.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own. The emulated AWS
-gives each cluster a real Kubernetes API server (etcd, kube-apiserver, kwok and Karpenter, also
-built by ``go_tools.py``).
+Every scenario runs once per real eksctl the tier was given, on the same seed data as the
+simulator's, with the assertions the integration tier makes on the simulator (the scenarios it
+has no test of its own for run there from tests/e2e/test_scenarios.py itself:
+tests/integration/test_scenarios_on_the_simulator.py). The real binaries are the pinned
+releases built by ``go_tools.py`` or, with ``EKSCTL=/path/to/eksctl``, the user's own. The
+emulated AWS gives each cluster a real Kubernetes API server (etcd, kube-apiserver, kwok and
+Karpenter, also built by ``go_tools.py``).
+
+pytest runs the tier in parallel workers (``-n``); each worker starts its own emulated AWS, and
+every test has its own directory.
 
 Fixtures: ``aws`` (the emulated AWS, reset and seeded for the test), ``kube_worlds`` (the same, plus
 the seed's Kubernetes worlds in their own region: ``eksctl_simulator.kubernetes_worlds()``), ``eksctl``
-(each real binary), ``world`` and ``real`` (an Ansible harness on the simulator or a real eksctl).
+(each real binary), ``world`` and ``real`` (an Ansible harness on a real eksctl).
 A cluster's Kubernetes side is ``aws.kubernetes`` (kube_world.EmulatedKubernetes).
 
 Run with ``make e2e`` (or ``make e2e EKSCTL=/path/to/eksctl``).
@@ -29,9 +34,7 @@ sys.path[:0] = [HERE, os.path.join(TESTS, "utils"), os.path.join(TESTS, "simulat
 
 import go_tools  # noqa: E402  pylint: disable=wrong-import-position
 from aws_emulator import AwsEmulator  # noqa: E402  pylint: disable=wrong-import-position
-from worlds import EmulatedWorld, SimulatedWorld, version_of  # noqa: E402  pylint: disable=wrong-import-position
-
-SIMULATOR = "simulator"
+from worlds import EmulatedWorld, version_of  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def real_binaries() -> list[str]:
@@ -57,18 +60,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """``world`` runs a test on the simulator and on every real eksctl; ``eksctl`` on the real ones only."""
+    """``world`` and ``eksctl`` run a test on every real eksctl."""
     binaries = real_binaries()
     names = ["eksctl-%s" % version_of(binary) for binary in binaries]
     if "world" in metafunc.fixturenames:
-        metafunc.parametrize("world", [SIMULATOR] + binaries, ids=[SIMULATOR] + names, indirect=True)
+        metafunc.parametrize("world", binaries, ids=names, indirect=True)
     elif "eksctl" in metafunc.fixturenames:
         metafunc.parametrize("eksctl", binaries, ids=names, indirect=True)
 
 
 @pytest.fixture(name="emulator", scope="session")
 def emulator_fixture():
-    """One emulated AWS for the session (a few seconds to start)."""
+    """One emulated AWS for the session of each worker (a few seconds to start; loopback ports chosen by the system)."""
     with AwsEmulator() as emulator:
         yield emulator
 
@@ -94,9 +97,7 @@ def eksctl_fixture(request):
 
 @pytest.fixture(name="world")
 def world_fixture(request, tmp_path, aws):
-    """The simulator's world, or a real eksctl's on a freshly seeded emulated AWS."""
-    if request.param == SIMULATOR:
-        return SimulatedWorld(str(tmp_path))
+    """A real eksctl's world on a freshly seeded emulated AWS."""
     return EmulatedWorld(str(tmp_path), request.param, aws)
 
 

@@ -4,7 +4,9 @@
 ansible-runner, against the eksctl simulator first on PATH.
 
 Run with ``make integration`` (it sets ANSIBLE_COLLECTIONS_PATH to a directory holding
-ansible_collections/eks_tools/eksctl).
+ansible_collections/eks_tools/eksctl). pytest runs the tier in parallel workers (``-n``): every test
+has its own directory, HOME, simulator state and call log (the ``sim`` fixture), and servers bind
+loopback ports the system chooses.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ SIMULATOR = os.path.join(ROOT, "tests", "simulator")
 sys.path[:0] = [SIMULATOR, os.path.join(ROOT, "tests", "utils")]  # the simulator and the shared test worlds
 
 from worlds import SimulatedWorld as Sim  # noqa: E402  pylint: disable=wrong-import-position
+
+# The simulator's latency (seconds per call) in the tests that check that calls run side by side: long enough that they
+# still overlap when pytest's workers and other work keep the machine busy and starting a process takes a second.
+OVERLAP_LATENCY = 1.5
 
 
 # A module that deprecates something when asked: it shows that the tests fail on deprecation warnings.

@@ -109,6 +109,7 @@ def webhook_fixture():
         server.server_close()
 
 
+@pytest.mark.release_sensitive  # set_stats as ansible-runner's artifacts
 def test_the_notification_posts_the_fleet_summary_of_the_stop(sim, webhook, monkeypatch):
     for name in list(os.environ):
         if name.startswith(("AWS_", "EKSCTL_SIM")):

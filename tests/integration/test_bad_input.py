@@ -1,69 +1,46 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bad input, table-driven through ansible-playbook: every case fails naming the option, and the simulator's call log stays empty."""
+"""Bad input through ansible-playbook: a refused argument fails its task naming the option, in one line without a
+traceback, and the simulator's call log stays empty.
+
+Every refused value has its case in the unit tier (tests/unit/plugins/modules/*.yaml), where the module's own checks and
+ansible-core's argument spec run in-process on every release of the matrix. These cases are the ones that also prove
+something about the way there: one per kind of check (the collection's own validation, ansible-core's type conversion,
+required_together, mutually exclusive options, nested options), and the values that ansible-playbook itself has to carry
+to the module (a NaN float, an integer beyond 64 bits, a non-ASCII digit, a path)."""
 
 from __future__ import annotations
 
 import os
 
+import pytest
 import yaml
+
+pytestmark = pytest.mark.release_sensitive  # how a refused argument reaches the user depends on the release
 
 SCALE = "eks_tools.eksctl.eks_nodegroup_scale"
 INFO = "eks_tools.eksctl.eks_cluster_info"
 ONE = {"name": ["ng-1"], "desired_size": 1}
-RESTORE_OK = {"desired_size": 1, "min_size": 1, "max_size": 2}
 
 CASES = [
     # (module, arguments, the option the message must name)
-    *[(SCALE, dict(ONE, cluster=value), "cluster") for value in
-      ["", "my cluster", "a;b", "$(id)", "`id`", "a\nb", "-rf", "x" * 101, "a|b", "a&&b", "../etc", "démo"]],
-    *[(SCALE, {"cluster": "demo", "name": [value], "desired_size": 1}, "name") for value in
-      ["ng 1", "-ng", "--nodes=0", "ng;reboot", "$(reboot)", "`reboot`", "ng\n1", "n" * 64, "", "tf_workers"]],
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "desired_size": -1}, "desired_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "min_size": -1}, "min_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "max_size": -3}, "max_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "max_size": 0}, "max_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "min_size": 3, "max_size": 2}, "min_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "desired_size": 5, "max_size": 4}, "desired_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "desired_size": 1, "min_size": 2}, "desired_size"),
+    (SCALE, dict(ONE, cluster="a;b"), "cluster"),
+    (SCALE, {"cluster": "demo", "name": ["$(reboot)"], "desired_size": 1}, "name"),
     (SCALE, {"cluster": "demo", "name": ["ng-1"], "desired_size": "three"}, "desired_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"], "max_size": "1.5"}, "max_size"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1"]}, "desired_size"),
-    (SCALE, {"cluster": "demo", "desired_size": 1}, "name"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "desired_size": 0}, "desired_size"),
-    (SCALE, {"cluster": "demo", "state": "started", "min_size": 1}, "min_size"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "restore_capacity": {"ng-1": RESTORE_OK}}, "restore_capacity"),
+    (SCALE, {"cluster": "demo", "name": ["ng-1"], "min_size": 3, "max_size": 2}, "min_size"),
     (SCALE, {"cluster": "demo", "state": "started", "restore_capacity": {"ng-1": 3}}, "restore_capacity"),
-    (SCALE, {"cluster": "demo", "state": "started", "restore_capacity": {"ng-1": {"desired_size": 1, "min_size": 1}}}, "restore_capacity"),
-    (SCALE, {"cluster": "demo", "state": "started", "restore_capacity": {"ng-1": {"desired_size": 3, "min_size": 1, "max_size": 2}}},
-     "restore_capacity"),
-    (SCALE, {"cluster": "demo", "state": "started", "restore_capacity": {"ng 1": RESTORE_OK}}, "restore_capacity"),
-    (SCALE, {"cluster": "demo", "state": "started", "restore_capacity": {"ng-1": {"desired_size": 1, "min_size": 1, "max_sizes": 2}}},
-     "restore_capacity"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "region": "europe"}, "region"),
     (SCALE, {"cluster": "demo", "state": "stopped", "region": "us-east-1; id"}, "region"),
+    (SCALE, {"cluster": "demo", "state": "stopped", "region": "eu-north-\u0661"}, "region"),
     (SCALE, {"cluster": "demo", "state": "stopped", "eksctl_path": "@DIR@"}, "eksctl_path"),
     (SCALE, {"cluster": "demo", "state": "stopped", "access_key": "AKIABADINPUT00000001"}, "secret_key"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "command_timeout": 0}, "command_timeout"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "parallelism": 0}, "parallelism"),
-    # Inputs that used to reach eksctl.
-    (SCALE, dict(ONE, cluster="demo\n"), "cluster"),
-    (SCALE, {"cluster": "demo", "name": ["ng-1\n"], "desired_size": 1}, "name"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "region": "eu-north-1\n"}, "region"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "region": "eu-north-\u0661"}, "region"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "region": "eu-" + "a" * 5000 + "-1"}, "region"),
     (SCALE, {"cluster": "demo", "name": ["ng-1"], "desired_size": 10 ** 30, "max_size": 10 ** 30}, "desired_size"),
     (SCALE, {"cluster": "demo", "state": "stopped", "wait_sleep": float("nan")}, "wait_sleep"),
-    (SCALE, {"cluster": "demo", "state": "stopped", "profile": "$HOME"}, "profile"),
-    (INFO, {"name": "demo", "profile": "$HOME"}, "profile"),
-    (INFO, {"name": "a b"}, "name"),
     (INFO, {"name": "demo", "all_regions": True}, "all_regions"),
     (INFO, {"region": "mars-1"}, "region"),
 ]
 
 
 def test_bad_input_fails_naming_the_option_without_any_eksctl_call(sim):
-    assert len(CASES) >= 30
     tasks = []
     for index, (module, arguments, _option) in enumerate(CASES):
         arguments = {key: sim.root if value == "@DIR@" else value for key, value in arguments.items()}

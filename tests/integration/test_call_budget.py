@@ -7,7 +7,7 @@ from __future__ import annotations
 import eksctl_simulator
 import pytest
 
-from conftest import read_calls, scale_calls
+from conftest import OVERLAP_LATENCY, read_calls, scale_calls
 
 
 def add_wide_cluster(sim, count, stopped=0):
@@ -22,7 +22,7 @@ def test_listing_is_one_call_and_info_three_side_by_side(sim):
     sim.module("eks_cluster_info", "region=eu-north-1")
     assert len(sim.calls()) == 1
     sim.reset_calls()
-    sim.settings(latency=0.3)
+    sim.settings(latency=OVERLAP_LATENCY)
     sim.module("eks_cluster_info", "name=demo region=eu-north-1")
     calls = sim.calls()
     assert sorted(" ".join(call["argv"][:2]) for call in calls) == ["get cluster", "get fargateprofile", "get nodegroup"]
@@ -72,7 +72,7 @@ def test_wait_polls_one_read_per_interval_for_all_pending(sim):
 
 def test_writes_run_side_by_side_bounded_by_parallelism_in_stable_order(sim):
     add_wide_cluster(sim, 12)
-    sim.settings(latency=0.3)
+    sim.settings(latency=OVERLAP_LATENCY)
     result, _completed = sim.module("eks_nodegroup_scale", "cluster=wide region=eu-north-1 state=stopped parallelism=4")
     writes = scale_calls(sim.calls())
     assert len(writes) == 12

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import OVERLAP_LATENCY
+
 
 def kinds(cluster):
     return [(entry["kind"], entry["name"]) for entry in cluster["status_summary"]["still_running"]]
@@ -20,7 +22,7 @@ def kinds(cluster):
 def test_info_reports_what_a_stop_leaves_running_with_three_reads_side_by_side(
         sim, cluster, still_running, support_type, auto_mode, profiles):
     region = "eu-north-1" if cluster == "demo" else "eu-west-1"
-    sim.settings(latency=0.3)
+    sim.settings(latency=OVERLAP_LATENCY)
     result, completed = sim.module("eks_cluster_info", "name=%s region=%s" % (cluster, region))
     assert completed.returncode == 0, completed.stdout
     (entry,) = result["clusters"]

@@ -27,6 +27,7 @@ def test_a_misspelled_cluster_fails_naming_the_variable(sim, playbook, variable,
     assert sim.calls() == []
 
 
+@pytest.mark.release_sensitive  # extra variables checked by the playbooks
 def test_a_misspelled_cluster_with_an_inventory_stops_nothing(sim):
     inventory = sim.inventory_file(FLEET)
     _results, completed = sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "-e", "clustr=demo", check=False)
@@ -35,6 +36,7 @@ def test_a_misspelled_cluster_with_an_inventory_stops_nothing(sim):
     assert not [call for call in sim.calls() if call["argv"][:2] == ["scale", "nodegroup"]]
 
 
+@pytest.mark.release_sensitive  # undefined variables in the playbooks' checks
 @pytest.mark.parametrize("playbook", ["stop", "start", "report"])
 def test_no_cluster_and_no_inventory_fails_naming_the_variable(sim, playbook):
     _results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-e", "region=eu-north-1", check=False)
@@ -43,6 +45,7 @@ def test_no_cluster_and_no_inventory_fails_naming_the_variable(sim, playbook):
     assert sim.calls() == []
 
 
+@pytest.mark.release_sensitive  # extra variables checked by the playbooks
 @pytest.mark.parametrize("playbook", ["stop", "start", "report"])
 def test_an_empty_cluster_fails_naming_the_variable(sim, playbook):
     _results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-e", "cluster=", "-e", "region=eu-north-1", check=False)
@@ -51,6 +54,7 @@ def test_an_empty_cluster_fails_naming_the_variable(sim, playbook):
     assert sim.calls() == []
 
 
+@pytest.mark.release_sensitive  # inventory options as the release validates them
 @pytest.mark.parametrize("text, hint", [
     ("plugin: eks_tools.eksctl.eks_clusters\nregion: [eu-north-1]\n", "region (did you mean regions?)"),
     ("plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1]\nincludes: ['dev-*']\n", "includes (did you mean include?)"),

@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from conftest import read_calls, scale_calls
 
 SEED_DEMO = {"ng-self": (2, 1, 4), "ng-1": (3, 2, 5), "ng-2": (1, 1, 3)}
 
 
+@pytest.mark.release_sensitive  # the module_defaults action group of meta/runtime.yml
 def test_four_step_present_stopped_started(sim):
     results, _completed = sim.playbook("four_step.yml")
     assert [entry["status"] for entry in results if entry["task"].endswith("assert")] == ["ok", "ok", "ok"]
@@ -65,6 +68,7 @@ def fresh_dirs(sim, label):
     return cwd, home
 
 
+@pytest.mark.release_sensitive  # the jsonfile fact cache between runs
 def test_stop_start_in_separate_runs_with_jsonfile_fact_cache(sim):
     cache = os.path.join(sim.root, "facts")
     env = {"ANSIBLE_CACHE_PLUGIN": "ansible.builtin.jsonfile", "ANSIBLE_CACHE_PLUGIN_CONNECTION": cache, "ANSIBLE_GATHERING": "explicit"}
@@ -133,6 +137,7 @@ def test_busy_nodegroup_is_waited_for_instead_of_409(sim):
     assert len(read_calls(sim.calls())) >= 3
 
 
+@pytest.mark.release_sensitive  # a failed task's facts in the cache
 def test_failed_stop_still_carries_the_recording_through_the_fact_cache(sim):
     cache = os.path.join(sim.root, "facts")
     env = {"ANSIBLE_CACHE_PLUGIN": "ansible.builtin.jsonfile", "ANSIBLE_CACHE_PLUGIN_CONNECTION": cache}

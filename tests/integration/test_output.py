@@ -2,13 +2,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Output a person reads at 3 a.m.: the stop and start print per nodegroup what they did (before -> after) in the normal
 output, reports print a plain table, a wait prints a summary (and each poll at -v), task names in a fleet name no cluster
-of one host, fleet warnings name their cluster; ``make test`` prints a header per stage, keeps pip quiet and ends with a
-summary."""
+of one host, fleet warnings name their cluster; ``make test`` prints a header per stage, runs every stage, keeps pip quiet and
+ends with a summary."""
 
 from __future__ import annotations
 
 import os
 import re
+
+import pytest
 
 import stages
 
@@ -37,6 +39,7 @@ def test_a_fleet_stop_and_start_print_each_nodegroup_before_and_after(sim):
         assert headers and not [header for header in headers if re.search(r"\b(demo|staging|sandbox)\b", header)], headers
 
 
+@pytest.mark.release_sensitive  # how warnings are displayed
 def test_fleet_warnings_name_their_cluster(sim):
     # A stop of part of a cluster, with a nodegroup of it already at zero beside one it stops: that one is recorded at zero.
     sim.update(lambda state: state["clusters"][2]["nodegroups"][0].update(desired=2, min=1))
@@ -45,6 +48,7 @@ def test_fleet_warnings_name_their_cluster(sim):
     assert "nodegroup 'ng-b' of cluster 'staging' was already stopped and had no recorded sizes" in " ".join(warnings.split())
 
 
+@pytest.mark.release_sensitive  # how print_lines output is displayed
 def test_a_report_prints_a_plain_table(sim):
     _results, completed = sim.playbook("eks_tools.eksctl.report", "-e", "cluster=demo", "-e", "region=eu-north-1")
     lines = completed.stdout.splitlines()
@@ -64,23 +68,30 @@ def test_a_wait_prints_its_summary_always_and_each_poll_at_v(sim):
     assert re.search(r"^waited \d+s, \d+ poll\(s\)", started.stdout, re.M)
 
 
-def test_make_test_prints_stage_headers_and_a_summary(monkeypatch, capsys):
+@pytest.mark.parametrize("cpus", ["1", "2"])
+def test_make_test_runs_every_stage_and_sums_them_up(monkeypatch, capsys, tmp_path, cpus):
+    """A failed stage hides none after it; side by side (2 CPUs) each stage's output still comes whole, after its header."""
     plan = [stages.Stage("first", ["sh", "-c", "echo '10 passed in 0.1s'; echo '2 passed, 1 skipped in 0.2s'"], stages.pytest_counts),
             stages.Stage("second", ["sh", "-c", "echo 'Running sanity test \"pep8\"'; echo 'Running sanity test \"pylint\"'"],
                          stages.sanity_counts),
-            stages.Stage("third", ["sh", "-c", "exit 3"], stages.pytest_counts),
-            stages.Stage("fourth", ["true"], stages.pytest_counts)]
+            stages.Stage("third", ["sh", "-c", "echo third says; exit 3"], stages.pytest_counts, cpus=stages.WHOLE_MACHINE),
+            stages.Stage("fourth", ["sh", "-c", "echo '1 passed in 0.1s'"], stages.pytest_counts, after=("first",))]
     monkeypatch.setattr(stages, "stages", lambda kind: plan)
+    monkeypatch.setattr(stages, "LOGS", str(tmp_path))
+    monkeypatch.setenv("STAGE_CPUS", cpus)
     assert stages.run("full") == 1
     output = capsys.readouterr().out
-    assert "==== [1/4] first" in output and "==== [2/4] second" in output and "==== [3/4] third" in output
-    assert "==== [4/4]" not in output
+    for number, name in enumerate(("first", "second", "third", "fourth"), 1):
+        assert "==== [%d/4] %s: started" % (number, name) in output
+    assert re.search(r"^==== \[3/4\] third: FAILED \(rc 3\) in \dm\d\ds$", output, re.M)
+    assert output.index("third says") < output.index("==== [3/4] third: FAILED")
     summary = output[output.index("==== summary"):]
     assert re.search(r"^first +ok +12 passed, 1 skipped +\dm\d\ds$", summary, re.M)
     assert re.search(r"^second +ok +2 sanity tests", summary, re.M)
     assert re.search(r"^third +FAILED \(rc 3\)", summary, re.M)
-    assert re.search(r"^fourth +not run$", summary, re.M)
-    assert re.search(r"^total \dm\d\ds: 2 of 4 stages passed$", summary, re.M)
+    assert re.search(r"^fourth +ok +1 passed", summary, re.M)
+    assert re.search(r"^total \dm\d\ds: 3 of 4 stages passed$", summary, re.M)
+    assert sorted(os.listdir(str(tmp_path))) == ["01-first.log", "02-second.log", "03-third.log", "04-fourth.log"]
 
 
 def test_every_pip_install_of_the_suite_is_quiet():

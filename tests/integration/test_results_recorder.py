@@ -13,6 +13,8 @@ import os
 import pytest
 from worlds import BIN
 
+pytestmark = pytest.mark.release_sensitive  # how a task result carries its deprecation warnings
+
 PLAYBOOK = """---
 - name: Items of a loop
   hosts: localhost

@@ -14,6 +14,8 @@ import json
 import os
 import re
 
+import pytest
+
 # The simulator's demo cluster: nodegroup -> (instance type, desired nodes).
 DEMO = {"ng-self": ("m5.large", 2), "ng-1": ("t3.medium", 3), "ng-2": ("t3.large", 1)}
 PRICES = {"m5.large": 0.096, "t3.medium": 0.0416, "t3.large": 0.0832}
@@ -161,6 +163,7 @@ def test_without_prices_the_start_reports_node_hours_only(sim):
                      completed.stdout)
 
 
+@pytest.mark.release_sensitive  # the cache's file format
 def test_a_start_from_the_fact_only_prices_what_it_can_and_says_the_rest_is_unpriced(sim):
     """As in a fresh AWX container: the start's HOME has no snapshot file, only the fact cache carries the stop time."""
     runs = Runs(sim)
@@ -194,6 +197,7 @@ def test_a_recording_without_stop_times_restores_and_says_the_ledger_is_unknown(
     assert fleet["savings_partial"] is True
 
 
+@pytest.mark.release_sensitive  # set_stats summed over every host
 def test_a_fleet_start_sums_every_clusters_savings_for_awx(sim):
     from test_fleet import add_fleet, fleet_run, write_inventory  # pylint: disable=import-outside-toplevel
 

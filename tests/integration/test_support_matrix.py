@@ -37,7 +37,18 @@ def test_the_releases_are_consecutive_and_the_newest_is_last():
 
 
 def test_the_default_virtualenv_holds_the_first_release():
-    assert "ansible-core==%s\n" % matrix.DEFAULT.core in read("tests", "requirements.txt")
+    assert "ansible-core==%s\n" % matrix.DEFAULT.core in read("tests", "requirements-run.txt")
+
+
+def test_the_demo_installs_the_run_set_only_and_the_suite_the_test_set_on_top():
+    run_set = [line for line in read("tests", "requirements-run.txt").splitlines() if line and not line.startswith("#")]
+    assert run_set == ["ansible-core==%s" % matrix.DEFAULT.core]
+    assert "-r requirements-run.txt" in read("tests", "requirements.txt").splitlines()
+    makefile = read("Makefile")
+    (demo,) = re.findall(r"^demo: (.*)$", makefile, re.M)
+    assert demo.split() == ["$(BIN)/.installed-run", "$(LINK)"]
+    (test,) = re.findall(r"^test: (.*)$", makefile, re.M)
+    assert test.split() == ["setup"]
 
 
 def test_the_readme_shows_the_matrix():
@@ -50,14 +61,33 @@ def test_the_readme_shows_the_matrix():
 
 
 def test_make_test_runs_sanity_units_and_integration_on_every_release():
-    names = [stage.name for stage in stages.stages("full")]
+    """Sanity and units on every release; the whole integration tier on the newest, its release-sensitive tests on the
+    others; every release-independent stage once."""
+    plan = stages.stages("full")
+    names = [stage.name for stage in plan]
     for entry in matrix.RELEASES:
         for kind in ("sanity", "units", "integration"):
-            assert any(name.startswith(kind + " (ansible-core %s," % entry.core) for name in names), (kind, entry)
-    for other in ("typecheck", "e2e", "lint", "build", "certify", "ee"):
-        assert any(name.startswith(other) for name in names), other
+            assert [name for name in names if name.startswith(kind + " (ansible-core %s," % entry.core)], (kind, entry)
+    integration = {stage.name: stage.argv for stage in plan if stage.name.startswith("integration (")}
+    newest = [argv for argv in integration.values() if "CORE=" + matrix.RELEASES[-1].series in argv]
+    assert newest == [stages.make("integration", "CORE=" + matrix.RELEASES[-1].series)]
+    for entry in matrix.RELEASES[:-1]:
+        (argv,) = [argv for argv in integration.values() if "CORE=" + entry.series in argv]
+        assert "INTEGRATION=subset" in argv, argv
+    for other in ("simulator", "typecheck", "e2e", "lint", "build", "certify", "ee", "tools"):
+        assert len([name for name in names if name.startswith(other + " (")]) == 1, other
     quick = [stage.name for stage in stages.stages("quick")]
     assert not any("ansible-core %s" % entry.core in name for entry in matrix.RELEASES[1:] for name in quick)
+
+
+def test_the_subset_of_the_older_releases_is_marked_and_registered():
+    with open(os.path.join(ROOT, "tests", "pytest.ini"), encoding="utf-8") as handle:
+        assert "release_sensitive:" in handle.read()
+    marked = [name for name in os.listdir(os.path.join(ROOT, "tests", "integration"))
+              if name.startswith("test_") and "pytest.mark.release_sensitive" in read("tests", "integration", name)]
+    # Each file the matrix's docstring names for its release-sensitive tests carries the marker.
+    for name in re.findall(r"``(test_\w+\.py)``", matrix.__doc__ or ""):
+        assert name in marked, name
 
 
 def test_the_execution_environment_pins_a_release_of_the_matrix():

@@ -4,23 +4,54 @@
 
 ``meta/runtime.yml`` claims ``requires_ansible: ">=2.19.0"``: the ansible-core releases still maintained on 2026-11-28
 are 2.21 (the newest), 2.20 and 2.19 (ansible-core maintains the newest release and the two before it). Each is tested
-here with ansible-test sanity and units, and the integration tier, on a controller Python that release supports; the
-integration tier also runs the modules on the oldest and newest target Python of that release
-(``tests/integration/test_target_python.py``). The interpreters come from pyenv's versions folder.
+here on a controller Python that release supports, with the interpreters of pyenv's versions folder:
+
+- ansible-test sanity and units, on every release;
+- the whole integration tier (tests/integration) on the newest release, and on the older ones the tests marked
+  ``release_sensitive`` (the marker is registered in tests/pytest.ini; the list and its reasons are below);
+- the integration tier also runs the modules on the oldest and newest target Python of each release
+  (``tests/integration/test_target_python.py``, one of the marked tests).
+
+What the other stages of ``make test`` check does not depend on the release, so it runs once: the simulator's contract
+tests (tests/simulator/tests), mypy, the real-eksctl tier, ansible-lint, the build, the certification checks and the EE
+context run on .venv; the tests of the integration tier that are not marked run on the newest release only.
+
+The release-sensitive tests, and why each differs between ansible-core releases:
+
+- target Python (``test_target_python.py``): which target Pythons a release supports, and that the modules run there;
+- the fact cache (``test_nodegroup_scale.py``: a stop and a start in separate runs that share only a jsonfile cache, and a
+  failed stop's recording kept there; ``test_savings_ledger.py``: a start that reads the stop times from the cache,
+  whose file format changed in 2.19): how facts are cached, and since 2.20 how facts reach the play;
+- ansible-runner and AWX-style jobs (``test_awx_runner.py``): the events, artifacts and fact cache AWX reads;
+- ``set_stats`` (``test_awx_examples.py``: the notification reads the stop's stats from the runner's artifacts;
+  ``test_savings_ledger.py``: a fleet start's stats summed over every host; ``test_fleet.py``: a fleet stop with an
+  unreadable cluster prints its custom stats): how stats are aggregated and shown;
+- deprecations (``test_results_recorder.py``): how a task result carries its deprecation warnings, which every test
+  checks through the results recorder;
+- playbook input checks (``test_no_silent_green.py``: a missing, empty or misspelled cluster variable and an unknown key
+  in the inventory file; ``test_bad_input.py``: refused module arguments as ansible-playbook reports them): how undefined
+  and extra variables, inventory options and failed argument checks reach the user;
+- templating of inventory data (``test_fleet.py``: a cluster name that is a template is never run; the inventory's host
+  variables are marked unsafe): how untrusted strings are tagged (2.19 brought data tagging);
+- and three more of the same kind: the ``module_defaults`` action group of meta/runtime.yml (the four-step test), a
+  fleet stop and start with forks where 2.20 stopped returning ``invocation`` (``test_fleet.py``), and how warnings and
+  ``print_lines`` output are displayed (``test_output.py``).
 
 Usage::
 
     python tests/utils/matrix.py list                 # one line per release
     python tests/utils/matrix.py venv SERIES          # create (or reuse) the release's virtualenv, print its python
-    python tests/utils/matrix.py run SERIES STAGE     # STAGE: sanity, units or integration
+    python tests/utils/matrix.py run SERIES STAGE     # STAGE: sanity, units, integration or integration-subset
     python tests/utils/matrix.py python VERSION       # the interpreter of a Python version, or a clear error
 
 The first release is the one ``.venv`` holds (``tests/requirements.txt``); the others get their own virtualenv under
-``.cache/matrix/<series>``, with the packages of ``tests/requirements-matrix.txt``.
+``.cache/matrix/<series>``, with the packages of ``tests/requirements-matrix.txt``. pytest runs the integration tier in
+``PYTEST_WORKERS`` parallel workers (pytest-xdist's ``-n``; default ``auto``, one per CPU).
 """
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import hashlib
 import os
@@ -43,10 +74,13 @@ class Release(t.NamedTuple):
     targets: tuple    # the oldest and the newest target Python the tests run the modules on
 
 
+# The newest Python the machine type of this project holds in pyenv (3.8 to 3.13; no 3.14). Declared, not looked up:
+# the matrix is the same on every machine, and a machine that lacks one of its interpreters fails the run naming it.
+NEWEST_MACHINE_PYTHON = "3.13"
+
 # Oldest first. Target Pythons: the oldest the release supports that the collection supports too (tests/config.yml says
-# 3.8), and the newest the release supports that this machine type has (pyenv holds 3.8 to 3.13; 2.20 and 2.21 also
-# support 3.14, which it does not have). tests/integration/test_target_python.py checks these against ansible-test's own
-# list of the running release.
+# 3.8), and the newest the release supports up to NEWEST_MACHINE_PYTHON (2.20 and 2.21 also support 3.14).
+# tests/integration/test_target_python.py checks these against ansible-test's own list of the running release.
 RELEASES = (
     Release(series="2.19", core="2.19.14", controller="3.11", targets=("3.8", "3.13")),
     Release(series="2.20", core="2.20.10", controller="3.12", targets=("3.9", "3.13")),
@@ -112,15 +146,18 @@ def ensure_venv(entry: Release) -> str:
     with open(MATRIX_REQUIREMENTS, "rb") as handle:
         stamp = hashlib.sha256(handle.read() + entry.core.encode() + interpreter(entry.controller).encode()).hexdigest()
     stamp_path = os.path.join(venv, ".installed")
-    if os.path.exists(stamp_path):
-        with open(stamp_path, encoding="utf-8") as handle:
-            if handle.read() == stamp:
-                return python
-    subprocess.run([interpreter(entry.controller), "-m", "venv", "--clear", venv], check=True)
-    subprocess.run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "ansible-core==" + entry.core,
-                    "-r", MATRIX_REQUIREMENTS], check=True)
-    with open(stamp_path, "w", encoding="utf-8") as handle:
-        handle.write(stamp)
+    os.makedirs(os.path.dirname(venv), exist_ok=True)
+    with open(venv + ".lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # stages of one release may start side by side: one of them installs
+        if os.path.exists(stamp_path):
+            with open(stamp_path, encoding="utf-8") as handle:
+                if handle.read() == stamp:
+                    return python
+        subprocess.run([interpreter(entry.controller), "-m", "venv", "--clear", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "ansible-core==" + entry.core,
+                        "-r", MATRIX_REQUIREMENTS], check=True)
+        with open(stamp_path, "w", encoding="utf-8") as handle:
+            handle.write(stamp)
     return python
 
 
@@ -144,10 +181,13 @@ def run(entry: Release, stage: str) -> int:
         argv = [os.path.join(os.path.dirname(python), "ansible-test"), stage, "--venv", "--python", entry.controller,
                 "--color", "no"]
         return subprocess.run(argv, cwd=staged, env=env, check=False).returncode
-    if stage == "integration":
-        return subprocess.run([python, "-m", "pytest", "-p", "no:cacheprovider", "tests/integration", "-q"],
-                              cwd=ROOT, env=env, check=False).returncode
-    raise SystemExit("unknown stage %r: sanity, units or integration" % stage)
+    if stage in ("integration", "integration-subset"):
+        argv = [python, "-m", "pytest", "-p", "no:cacheprovider", "-n", os.environ.get("PYTEST_WORKERS") or "auto",
+                "tests/integration", "-q"]
+        if stage == "integration-subset":
+            argv += ["-m", "release_sensitive"]
+        return subprocess.run(argv, cwd=ROOT, env=env, check=False).returncode
+    raise SystemExit("unknown stage %r: sanity, units, integration or integration-subset" % stage)
 
 
 def main(argv: list[str]) -> int:

@@ -34,14 +34,17 @@ AWS_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT
 
 # Against the emulated AWS on loopback, eksctl's HTTP client now and then fails to read an STS answer it already got
 # ("use of closed network connection"), and eksctl retries no STS call. The collection retries such a failure itself
-# (RETRIED in plugins/module_utils/_eksctl.py); the tests that run eksctl directly run it again, at most twice more.
+# (RETRIED in plugins/module_utils/_eksctl.py); the tests that run eksctl directly run it again, at most four times more:
+# a listing of every region makes one STS call per region, and on a machine kept busy by pytest's parallel workers two
+# of them in one listing have been seen to fail so.
 TRANSIENT = "use of closed network connection"
+ATTEMPTS = 5
 
 
 def run_eksctl(argv: list[str], env: dict[str, str], cwd: str | None = None,
                before: t.Callable[[], None] | None = None) -> subprocess.CompletedProcess:
     """One eksctl command line, again while it fails for the transient reason above; ``before`` runs before each try."""
-    for _attempt in range(3):
+    for _attempt in range(ATTEMPTS):
         if before:
             before()
         completed = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)

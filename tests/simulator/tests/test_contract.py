@@ -1,6 +1,7 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The simulator against the eksctl contract: keys, formatting, error texts, streams and exit codes."""
+"""The simulator against the eksctl contract: keys, formatting, error texts, streams and exit codes (the same contract
+the real eksctl is held to in tests/e2e/test_differential.py)."""
 
 from __future__ import annotations
 
