@@ -41,19 +41,11 @@ $(LINK):
 	mkdir -p $(dir $(LINK))
 	ln -sfn $(CURDIR) $(LINK)
 
+# The simulated clusters' Kubernetes API runs beside the demo (tests/simulator/demo.py), so the stop and the start prove
+# themselves at the Node level as against a real cluster.
 demo: $(BIN)/.installed-run $(LINK)
 	@rm -rf $(CACHE)/demo && mkdir -p $(CACHE)/demo
-	@echo "== eksctl simulator $$($(DEMO_ENV) eksctl version), state in $(SIM_STATE)"
-	@echo "== 1/5 every cluster of two regions, with nodegroups and sizes"
-	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report -e '{"regions": ["eu-north-1", "us-east-1"]}'
-	@echo "== 2/5 stop cluster demo (sizes recorded first)"
-	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.stop $(DEMO_ARGS)
-	@echo "== 3/5 demo while stopped"
-	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
-	@echo "== 4/5 start cluster demo (recorded sizes restored)"
-	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.start $(DEMO_ARGS)
-	@echo "== 5/5 demo after the start: the sizes of step 1"
-	@$(DEMO_ENV) ansible-playbook eks_tools.eksctl.report $(DEMO_ARGS)
+	@$(DEMO_ENV) $(BIN)/python tests/simulator/demo.py $(DEMO_ARGS)
 
 # The whole suite, every stage with a summary at the end (tests/utils/stages.py): sanity and units on every ansible-core
 # release of the support matrix (tests/utils/matrix.py, the releases meta/runtime.yml claims), the integration tier on the
@@ -102,6 +94,7 @@ simulator: setup
 E2E_REQUIRE := $(if $(filter true,$(CI)),--require,)
 e2e: setup
 ifdef EKSCTL
+	@$(TOOLS_BUILD) $(E2E_REQUIRE) etcd kube-apiserver kwok karpenter >/dev/null
 	EKSCTL="$(EKSCTL)" $(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/e2e -q
 else
 	@$(TOOLS_BUILD) $(E2E_REQUIRE); rc=$$?; \
@@ -109,9 +102,10 @@ else
 	[ $$rc -eq 0 ] && $(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/e2e -q
 endif
 
-# The tools the end-to-end tier builds with Go (the pinned real eksctl releases), each built once per machine and kept
-# per version; prints their paths. The one place that names the build's entry point. `make eksctl` is the old name.
-TOOLS_BUILD = $(BIN)/python tests/e2e/eksctl_builds.py
+# The tools the end-to-end tier builds with Go (the pinned real eksctl releases, and etcd, kube-apiserver, kwok and
+# Karpenter for the emulated clusters' Kubernetes API), each built once per machine and kept per version; prints their
+# paths. The one place that names the build's entry point. `make eksctl` is the old name.
+TOOLS_BUILD = $(BIN)/python tests/e2e/go_tools.py
 tools: setup
 	@$(TOOLS_BUILD) $(E2E_REQUIRE); rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "tools: SKIPPED (no Go on this machine; see above)"; exit 0; fi; exit $$rc

@@ -36,14 +36,15 @@ KARPENTER = "/apis/karpenter.sh/v1"
 FIXES = {
     "unreachable": "let this host reach the cluster's API endpoint (public endpoint access, or a network path to the private one)",
     "unauthorized": "give this identity an access entry in the cluster (or map it in aws-auth)",
+    "credentials": "give the module AWS credentials (access_key and secret_key, a profile, or the environment), as eksctl gets them",
     "forbidden": ("grant this identity, through its access entry or aws-auth, get/list on nodes, pods and poddisruptionbudgets, and for "
                   "autoscalers=pause patch on deployments/scale and karpenter.sh nodepools and delete on nodeclaims (docs/awx.md)"),
 }
 
 
 class KubernetesError(KubernetesAccessError):
-    """The cluster's Kubernetes API could not be read or written. ``details`` has ``reason``: unreachable, unauthorized,
-    forbidden or failed."""
+    """The cluster's Kubernetes API could not be read or written. ``details`` has ``reason``: unreachable, credentials,
+    unauthorized, forbidden or failed."""
 
 
 class ClusterApi(t.Protocol):
@@ -160,7 +161,7 @@ def connect(description: t.Mapping[str, t.Any], *, profile: str | None, credenti
             try:
                 conf.api_key["authorization"] = eks_token(session, cluster, description["region"], credentials)
             except botocore.exceptions.BotoCoreError as exc:
-                raise refusal(cluster, "unauthorized", "cannot sign an EKS token: %s" % exc) from None
+                raise refusal(cluster, "credentials", "cannot sign an EKS token: %s" % exc) from None
             made[0] = time.monotonic()
 
     configuration.api_key_prefix["authorization"] = "Bearer"
