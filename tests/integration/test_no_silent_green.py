@@ -19,7 +19,8 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.parametrize("playbook", ["stop", "start", "report"])
-@pytest.mark.parametrize("variable, hint", [("clustr", "clustr (did you mean cluster?)"), ("clusters", "clusters (did you mean cluster?)")])
+@pytest.mark.parametrize("variable, hint", [("clustr", "clustr (did you mean cluster?)"), ("clusters", "clusters (did you mean cluster?)"),
+                                             ("cluster_name", "cluster_name (did you mean cluster?)")])
 def test_a_misspelled_cluster_fails_naming_the_variable(sim, playbook, variable, hint):
     _results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-e", "%s=demo" % variable, "-e", "region=eu-north-1", check=False)
     assert completed.returncode != 0
@@ -39,7 +40,10 @@ def test_a_misspelled_cluster_with_an_inventory_stops_nothing(sim):
 def test_no_cluster_and_no_inventory_fails_naming_the_variable(sim, playbook):
     _results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-e", "region=eu-north-1", check=False)
     assert completed.returncode != 0
-    assert "the variable cluster is not set" in one_line(completed.stdout)
+    assert "region goes with cluster: give -e cluster=NAME too" in one_line(completed.stdout)
+    _results, completed = sim.playbook("eks_tools.eksctl." + playbook, check=False)
+    assert completed.returncode != 0
+    assert "no cluster given and no inventory was read" in one_line(completed.stdout)
     assert sim.calls() == []
 
 
@@ -61,7 +65,7 @@ def test_an_unknown_key_in_the_inventory_file_fails(sim, text, hint):
     completed = sim.run([os.path.join(os.path.dirname(sim.env["ANSIBLE_PYTHON_INTERPRETER"]), "ansible-inventory"), "-i", inventory, "--list"],
                         env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
     assert completed.returncode != 0
-    assert "unknown key(s) " in one_line(completed.stderr) and hint in one_line(completed.stderr), completed.stderr
+    assert "Unknown key(s) " in one_line(completed.stderr) and hint in one_line(completed.stderr), completed.stderr
     assert sim.calls() == []
 
 
@@ -96,7 +100,7 @@ def test_a_fleet_start_keeps_a_cluster_with_nothing_recorded_stopped_and_says_so
 
 def test_a_fleet_start_told_to_starts_a_cluster_with_nothing_recorded(sim):
     fleet(sim, "stop")
-    _results, completed, _stats = fleet(sim, "start", "-e", "cluster_power_start_unrecorded=true")
+    _results, completed, _stats = fleet(sim, "start", "-e", "start_unrecorded=true")
     assert sim.sizes("staging", "us-east-1") == {"ng-a": (1, 0, 3), "ng-b": (1, 0, 2)}
     assert "kept stopped" not in summary_of(completed)
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 import yaml
 
@@ -13,6 +16,7 @@ from ansible_collections.eks_tools.eksctl.plugins.modules import eks_cluster_inf
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils import _playbook_input as playbook_input
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._playbook_input import CONNECTION, SCALE, SETTINGS, Inventory, check, taken
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 FLEET = ["dev-01.eu-north-1", "dev-02.us-east-1"]
 
 
@@ -148,6 +152,18 @@ def test_every_setting_a_module_takes_is_one_of_its_options():
         elif setting.where == SCALE:
             assert option in _doc_options(eks_nodegroup_scale) | shared, setting
     assert _doc_options(eks_cluster_info)  # the connection options reach it through the action group
+
+
+@pytest.mark.parametrize("playbook", ["stop", "start", "report"])
+def test_each_playbook_s_header_lists_exactly_what_it_takes(playbook):
+    with open(os.path.join(ROOT, "playbooks", playbook + ".yml"), encoding="utf-8") as handle:
+        header = [line for line in handle.read().splitlines() if line.startswith("#")]
+    listed = [match.group(1) for line in header for match in [re.match(r"^#   ([a-z_]+) {2,}\S", line)] if match]
+    assert listed == taken(playbook)
+    for setting in SETTINGS:
+        if playbook in setting.playbooks:
+            for alias in setting.aliases:
+                assert any(alias in line for line in header), alias
 
 
 def test_the_states():
