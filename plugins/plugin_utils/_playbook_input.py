@@ -112,6 +112,15 @@ def ranged(convert: t.Callable[[str, t.Any], t.Any], minimum: float, maximum: fl
     return check
 
 
+def one_of(*choices: str) -> t.Callable[[str, t.Any], str]:
+    """A value among choices, such as a module option's ``choices``."""
+    def check(name: str, value: t.Any) -> str:
+        if value not in choices:
+            raise InvalidRequest("%s must be one of %s, got %r" % (name, ", ".join(choices), value))
+        return str(value)
+    return check
+
+
 def prices(name: str, value: t.Any) -> dict[str, float] | None:
     return validate_hourly_prices(_as_dict(name, value), option=name)
 

@@ -169,3 +169,13 @@ def test_each_playbook_s_header_lists_exactly_what_it_takes(playbook):
 def test_the_states():
     assert playbook_input.STATES == {"stop": "stopped", "start": "started", "report": "status"}
     assert "playbook must be one of" in refused("restart", {})
+
+
+def test_a_setting_with_choices_is_one_line_of_the_table(monkeypatch):
+    """How the modules' coming settings join the playbooks: one Setting each (here a stand-in with choices)."""
+    setting = playbook_input.Setting("autoscalers", playbook_input.ALL, playbook_input.one_of("ignore", "pause"), "What to do.", SCALE)
+    monkeypatch.setattr(playbook_input, "SETTINGS", SETTINGS + (setting,))
+    monkeypatch.setattr(playbook_input, "BY_NAME", dict(playbook_input.BY_NAME, autoscalers=setting))
+    assert check("stop", {"autoscalers": "pause"}, inventory(FLEET))["module_defaults"][SCALE] == {"start_unrecorded": False,
+                                                                                                  "autoscalers": "pause"}
+    assert "autoscalers must be one of ignore, pause, got 'stop'" in refused("stop", {"autoscalers": "stop"}, inventory(FLEET))
