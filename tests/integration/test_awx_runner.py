@@ -58,8 +58,8 @@ def job(sim, name, playbook, facts_from=None, cmdline=None, project=None, extrav
         "ANSIBLE_LOCALHOST_WARNING": "false",
     })
     write(os.path.join(data, "env", "envvars"), yaml.safe_dump(envvars))
-    write(os.path.join(data, "env", "extravars"), yaml.safe_dump(dict(AWX_VARIABLES, **({"region": "eu-north-1", "cluster": "demo"}
-                                                                                       if extravars is None else extravars))))
+    given = {"region": "eu-north-1", "cluster": "demo"} if extravars is None else extravars
+    write(os.path.join(data, "env", "extravars"), yaml.safe_dump(dict(AWX_VARIABLES, **given)))
     write(os.path.join(data, "inventory", "hosts"),
           "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sim.env["ANSIBLE_PYTHON_INTERPRETER"])
     for file_name, content in (inventory or {}).items():

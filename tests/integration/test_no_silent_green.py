@@ -19,8 +19,10 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.parametrize("playbook", ["stop", "start", "report"])
-@pytest.mark.parametrize("variable, hint", [("clustr", "clustr (did you mean cluster?)"), ("clusters", "clusters (did you mean cluster?)"),
-                                             ("cluster_name", "cluster_name (did you mean cluster?)")])
+@pytest.mark.parametrize("variable, hint", [
+    ("clustr", "clustr (did you mean cluster?)"), ("clusters", "clusters (did you mean cluster?)"),
+    ("cluster_name", "cluster_name (did you mean cluster?)"),
+])
 def test_a_misspelled_cluster_fails_naming_the_variable(sim, playbook, variable, hint):
     _results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-e", "%s=demo" % variable, "-e", "region=eu-north-1", check=False)
     assert completed.returncode != 0

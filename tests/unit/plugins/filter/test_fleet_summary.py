@@ -85,8 +85,8 @@ def nodegroup(name, before, after, action, changed=None):
 
 
 def test_a_check_mode_stop_is_a_preview_that_stops_nothing():
-    demo = {"changed": True, "state": "stopped", "nodegroups": [nodegroup("ng-1", (3, 2, 5), (0, 0, 5), "stopped"),
-                                                                  nodegroup("ng-2", (1, 1, 3), (0, 0, 3), "stopped")]}
+    stopping = [nodegroup("ng-1", (3, 2, 5), (0, 0, 5), "stopped"), nodegroup("ng-2", (1, 1, 3), (0, 0, 3), "stopped")]
+    demo = {"changed": True, "state": "stopped", "nodegroups": stopping}
     summary = fleet_summary({"demo.eu-north-1": demo, "idle.us-east-1": result(False, (0, 0))}, "stopped", preview=True)
     assert (summary["preview"], summary["stopped"], summary["would_stop"], summary["unchanged"]) == (True, 0, 1, 1)
     assert summary["lines"] == [

@@ -176,6 +176,6 @@ def test_a_setting_with_choices_is_one_line_of_the_table(monkeypatch):
     setting = playbook_input.Setting("autoscalers", playbook_input.ALL, playbook_input.one_of("ignore", "pause"), "What to do.", SCALE)
     monkeypatch.setattr(playbook_input, "SETTINGS", SETTINGS + (setting,))
     monkeypatch.setattr(playbook_input, "BY_NAME", dict(playbook_input.BY_NAME, autoscalers=setting))
-    assert check("stop", {"autoscalers": "pause"}, inventory(FLEET))["module_defaults"][SCALE] == {"start_unrecorded": False,
-                                                                                                  "autoscalers": "pause"}
+    defaults = check("stop", {"autoscalers": "pause"}, inventory(FLEET))["module_defaults"][SCALE]
+    assert defaults == {"start_unrecorded": False, "autoscalers": "pause"}
     assert "autoscalers must be one of ignore, pause, got 'stop'" in refused("stop", {"autoscalers": "stop"}, inventory(FLEET))
