@@ -173,8 +173,8 @@ def test_stop_interrupted_between_writes_loses_nothing(sim):
     # Retrying the stop keeps the first recording of the nodegroups already at zero.
     result, _completed = run(sim, STOP)
     assert result["recording"] == {"ng-self": {"desired_size": 2, "min_size": 1, "max_size": 4},
-                                           "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
-                                           "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
+                                   "ng-1": {"desired_size": 3, "min_size": 2, "max_size": 5},
+                                   "ng-2": {"desired_size": 1, "min_size": 1, "max_size": 3}}
     result, _completed = run(sim, START)
     assert [ng["action"] for ng in result["nodegroups"]] == ["restored", "restored", "restored"]
     assert sim.sizes("demo") == SEED_DEMO
