@@ -6,24 +6,41 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: fleet_summary
-short_description: One summary of a fleet stop or start
+short_description: One summary of a fleet stop, start or report
 version_added: 1.0.0
 description:
-  - Turns the M(eks_tools.eksctl.eks_nodegroup_scale) results of every host of a fleet run (failed ones included) into one
-    dictionary, for C(ansible.builtin.set_stats), so AWX can show it and notify on it.
+  - Turns the M(eks_tools.eksctl.eks_nodegroup_scale) results of every host of a run (failed ones included) into one
+    dictionary, for C(ansible.builtin.set_stats), so AWX can show it and notify on it, with the lines a person reads in C(lines).
   - A host with no result, or a failed one, counts as failed, with its message in C(failed_clusters).
+  - A preview (O(preview=true), a check-mode run, and always for O(state=status), the report) speaks in the conditional
+    (C(would stop), C(would start at ...), C(would stay stopped)) and counts nothing as stopped or started.
   - For a start it also sums the savings ledger of every host (RV(eks_tools.eksctl.eks_nodegroup_scale#module:savings.total)),
     so a notification can say how many node-hours the stop avoided and, when the start was given prices, about how much it saved.
+  - Names, per cluster, the nodegroups a stop left running because eksctl cannot scale them (C(nodegroups[].action=skipped) with
+    its C(reason), or a C(still_running) entry of kind C(unscalable_nodegroup)).
 options:
   _input:
     description: A dictionary of inventory host name to that host's M(eks_tools.eksctl.eks_nodegroup_scale) result.
     type: dict
     required: true
   state:
-    description: The state the run asked for.
+    description:
+      - The state the run asked for; V(status) for a report, whose results are check-mode stops and starts (each its own).
     type: str
     required: true
-    choices: [stopped, started]
+    choices: [stopped, started, status]
+  preview:
+    description: Whether the results are those of a check-mode run.
+    type: bool
+    default: false
+  cluster:
+    description:
+      - For a run on one named cluster (its one host is the controller, C(localhost)), the cluster's name, used instead of the
+        host name.
+    type: str
+  region:
+    description: The region of O(cluster) when the result does not name it.
+    type: str
 author:
   - eks_tools.eksctl contributors (@eks-tools)
 """
@@ -32,7 +49,7 @@ EXAMPLES = r"""
 - name: Summarize the fleet run
   ansible.builtin.set_stats:
     data:
-      eks_fleet: "{{ dict(ansible_play_hosts_all | zip(results)) | eks_tools.eksctl.fleet_summary('stopped') }}"
+      eks_fleet: "{{ dict(ansible_play_hosts_all | zip(results)) | eks_tools.eksctl.fleet_summary('stopped', preview=ansible_check_mode) }}"
   run_once: true
 
 - name: Say what the night saved, after a start
@@ -48,31 +65,51 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(state), C(clusters), the count of clusters V(stopped) (or V(started)), C(unchanged) and C(failed), the desired nodes
-      of every nodegroup before (C(nodes_before)) and after (C(nodes_after)), C(failed_clusters), host name to message, and
-      C(kept_stopped), host name to the nodegroups a start left stopped because nothing was recorded for them.
+    - C(state), C(preview), C(clusters), the count of clusters V(stopped) (or V(started); V(0) in a preview, which counts
+      C(would_stop) or C(would_start) instead; a report counts both), C(unchanged) and C(failed), the desired nodes of every
+      nodegroup before (C(nodes_before)) and after (C(nodes_after), predicted in a preview), C(failed_clusters), cluster to message,
+      C(kept_stopped), cluster to the nodegroups a start left (or would leave) stopped because nothing was recorded for them, and
+      C(not_stopped), cluster to nodegroup to why a stop could not stop it.
     - For V(started) also C(node_hours_avoided), the sum of the hosts' node-hours avoided (2 decimals), C(estimated_saving), the
       sum of their estimated savings (V(null) when no host was given prices), and C(savings_partial), V(true) when a host's
       figures leave out a nodegroup (no recorded stop time, or no price for its instance type).
+    - C(lines), the summary as a person reads it, then one line per failed cluster and per nodegroup a stop could not stop; a
+      preview has one line per cluster instead.
+    - A cluster is named by its inventory host name (C(<cluster>.<region>) for the eks_clusters inventory), or by O(cluster).
   type: dict
-  sample: {"state": "stopped", "clusters": 3, "stopped": 2, "unchanged": 0, "failed": 1, "nodes_before": 14, "nodes_after": 0,
-           "failed_clusters": {"dev-02.us-east-1": "Failed to scale nodegroup(s) web of cluster 'dev-02': ..."}, "kept_stopped": {}}
+  sample: {"state": "stopped", "preview": false, "clusters": 3, "stopped": 2, "unchanged": 0, "failed": 1, "nodes_before": 14,
+           "nodes_after": 0, "failed_clusters": {"dev-02.us-east-1": "Failed to scale nodegroup(s) web of cluster 'dev-02': ..."},
+           "kept_stopped": {}, "not_stopped": {},
+           "lines": ["fleet 3 cluster(s): 2 stopped, 0 unchanged, 1 failed; desired nodes 14 before, 0 after; failed: dev-02.us-east-1"]}
 """
 
 import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-OUTCOMES = {"stopped": "stopped", "started": "started"}
+STATES = ("stopped", "started", "status")
+DONE = {"stopped": "stopped", "started": "started"}
+WOULD = {"stopped": "would_stop", "started": "would_start"}
+UNSCALABLE = "eksctl cannot scale it"
 
 
-def _nodes(nodegroups: t.Any, side: str) -> int:
+def _nodegroups(result: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    nodegroups = result.get("nodegroups")
+    return [entry for entry in nodegroups if isinstance(entry, dict)] if isinstance(nodegroups, list) else []
+
+
+def _desired(nodegroups: list[dict[str, t.Any]], side: str) -> int:
     total = 0
-    for nodegroup in nodegroups if isinstance(nodegroups, list) else []:
-        sizes = nodegroup.get(side) if isinstance(nodegroup, dict) else None
+    for nodegroup in nodegroups:
+        sizes = nodegroup.get(side)
         if isinstance(sizes, dict) and isinstance(sizes.get("desired_size"), int):
             total += sizes["desired_size"]
     return total
+
+
+def _sizes(sizes: t.Any) -> str:
+    sizes = sizes if isinstance(sizes, dict) else {}
+    return "/".join(str(sizes.get(key, "?")) for key in ("desired_size", "min_size", "max_size"))
 
 
 def _number(value: t.Any) -> float | None:
@@ -92,38 +129,147 @@ def _add_savings(summary: dict[str, t.Any], result: dict[str, t.Any]) -> None:
     summary["savings_partial"] = summary["savings_partial"] or bool(total.get("partial"))
 
 
-def fleet_summary(results: dict[str, t.Any], state: str) -> dict[str, t.Any]:
-    """One summary of a fleet run from each host's eks_nodegroup_scale result (a failed one included)."""
+def _not_stopped(result: dict[str, t.Any]) -> dict[str, str]:
+    """Nodegroups a stop left running because eksctl cannot scale them, with why; read defensively from either place."""
+    found = {str(entry["name"]): str(entry.get("reason") or UNSCALABLE) for entry in _nodegroups(result)
+             if entry.get("action") == "skipped" and entry.get("name")}
+    running = result.get("still_running")
+    for entry in running if isinstance(running, list) else []:
+        if isinstance(entry, dict) and entry.get("kind") == "unscalable_nodegroup" and entry.get("name"):
+            found.setdefault(str(entry["name"]), str(entry.get("detail") or UNSCALABLE))
+    # A preview's preflight names them too: as a name eksctl refuses, or as what a stop leaves running.
+    checks = result.get("preflight")
+    for entry in checks if isinstance(checks, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        subject = str(entry.get("subject") or "")
+        if entry.get("check") == "unscalable_name" and subject:
+            found.setdefault(subject, str(entry.get("problem") or UNSCALABLE))
+        elif entry.get("check") == "still_running" and subject.startswith("unscalable_nodegroup "):
+            found.setdefault(subject.split(" ", 1)[1], str(entry.get("problem") or UNSCALABLE))
+    return found
+
+
+def _message(result: dict[str, t.Any]) -> str:
+    """The failure's own message; for a loop, the first failed item's rather than "One or more items failed"."""
+    items = result.get("results")
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("failed") and item.get("msg"):
+            return str(item["msg"])
+    return str(result.get("msg") or "no result")
+
+
+def _first_line(text: t.Any, limit: int = 200) -> str:
+    line = (str(text).strip().splitlines() or [""])[0]
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _preview(name: str, result: dict[str, t.Any], state: str | None, not_stopped: dict[str, str]) -> str:
+    """One line of what the run would do to one cluster, in the conditional."""
+    if result.get("failed") or not result:
+        return "  %s would fail: %s" % (name, _first_line(_message(result)))
+    if result.get("skipped"):
+        return "  %s: nothing to preview (not found, or not a cluster eksctl can scale)" % name
+    nodegroups = _nodegroups(result)
+    changing = [entry for entry in nodegroups if entry.get("changed")]
+    parts = []
+    if state in ("stopped", None):
+        if changing:
+            parts.append("would stop: desired nodes %d -> %d" % (_desired(nodegroups, "before"), _desired(nodegroups, "after")))
+        parts.extend("would not stop %s: %s" % (nodegroup, reason) for nodegroup, reason in sorted(not_stopped.items()))
+    elif state == "started":
+        if changing:
+            parts.append("would start at desired/min/max %s" % ", ".join(
+                "%s %s%s" % (entry.get("name"), _sizes(entry.get("after")),
+                             " (nothing recorded)" if entry.get("action") == "started_with_fallback" else "") for entry in changing))
+        kept = sorted(str(entry.get("name")) for entry in nodegroups if entry.get("action") == "kept_stopped")
+        if kept:
+            parts.append("%s would stay stopped (nothing recorded)" % ", ".join(kept))
+    return "  %s %s" % (name, "; ".join(parts) or "would stay as it is")
+
+
+def _headline(summary: dict[str, t.Any]) -> str:
+    state, preview = summary["state"], summary["preview"]
+    nodes = (summary["nodes_before"], summary["nodes_after"])
+    if state == "status":
+        line = ("report %d cluster(s): %d would stop, %d would start, %d would stay as they are, %d failed; desired nodes %d now, %d after "
+                "the next stop or start" % ((summary["clusters"], summary["would_stop"], summary["would_start"], summary["unchanged"],
+                                             summary["failed"]) + nodes))
+    elif preview:
+        verb = "stop" if state == "stopped" else "start"
+        line = ("fleet preview %d cluster(s): %d would %s, %d would stay as they are, %d failed; desired nodes %d now, %d after the %s"
+                % ((summary["clusters"], summary[WOULD[state]], verb, summary["unchanged"], summary["failed"]) + nodes + (verb,)))
+    else:
+        line = ("fleet %d cluster(s): %d %s, %d unchanged, %d failed; desired nodes %d before, %d after"
+                % ((summary["clusters"], summary[DONE[state]], DONE[state], summary["unchanged"], summary["failed"]) + nodes))
+    if state == "started":
+        line += "; the stop %s %s node-hours" % ("has saved" if preview else "saved", summary["node_hours_avoided"])
+        if summary["estimated_saving"] is not None:
+            line += ", about %.2f" % summary["estimated_saving"]
+        if summary["savings_partial"]:
+            line += " (partial)"
+    if summary["failed_clusters"]:
+        line += "; failed: " + ", ".join(summary["failed_clusters"])
+    if summary["kept_stopped"]:
+        line += "; %s, nothing recorded: %s" % ("would stay stopped" if preview else "kept stopped", ", ".join(summary["kept_stopped"]))
+    if summary["not_stopped"]:
+        line += "; %s: %s" % ("would not stop" if preview else "not stopped", ", ".join(
+            "%s (%s)" % (name, ", ".join(sorted(nodegroups))) for name, nodegroups in summary["not_stopped"].items()))
+    return line
+
+
+def fleet_summary(results: dict[str, t.Any], state: str, preview: bool = False, cluster: str | None = None,
+                  region: str | None = None) -> dict[str, t.Any]:
+    """One summary of a run from each host's eks_nodegroup_scale result (a failed one included)."""
     if not isinstance(results, dict):
         raise AnsibleFilterError("fleet_summary expects a dictionary of host name to eks_nodegroup_scale result, got %r" % (results,))
-    if state not in OUTCOMES:
-        raise AnsibleFilterError("fleet_summary state must be stopped or started, got %r" % (state,))
-    summary: dict[str, t.Any] = {"state": state, "clusters": len(results), OUTCOMES[state]: 0, "unchanged": 0, "failed": 0,
-                                 "nodes_before": 0, "nodes_after": 0, "failed_clusters": {}, "kept_stopped": {}}
+    if state not in STATES:
+        raise AnsibleFilterError("fleet_summary state must be one of %s, got %r" % (", ".join(STATES), state))
+    preview = bool(preview) or state == "status"
+    summary: dict[str, t.Any] = {"state": state, "preview": preview, "clusters": len(results)}
+    if state in DONE:
+        summary[DONE[state]] = 0
+    if preview:
+        summary.update((WOULD[own], 0) for own in (DONE if state == "status" else (state,)))
+    summary.update(unchanged=0, failed=0, nodes_before=0, nodes_after=0, failed_clusters={}, kept_stopped={}, not_stopped={})
     if state == "started":
         summary.update(node_hours_avoided=0.0, estimated_saving=None, savings_partial=False)
+    details = []
     for host, result in sorted(results.items()):
         result = result if isinstance(result, dict) else {}
+        where = result.get("region") or region
+        name = ("%s.%s" % (cluster, where) if where else str(cluster)) if cluster else str(host)
+        own_state = result.get("state") if state == "status" else state
         if state == "started":
             _add_savings(summary, result)
-        nodegroups = result.get("nodegroups")
-        summary["nodes_before"] += _nodes(nodegroups, "before")
-        summary["nodes_after"] += _nodes(nodegroups, "after")
-        kept = [ng.get("name") for ng in nodegroups if isinstance(ng, dict) and ng.get("action") == "kept_stopped"] \
-            if isinstance(nodegroups, list) else []
+        nodegroups = _nodegroups(result)
+        summary["nodes_before"] += _desired(nodegroups, "before")
+        summary["nodes_after"] += _desired(nodegroups, "after")
+        kept = sorted(str(entry.get("name")) for entry in nodegroups if entry.get("action") == "kept_stopped")
         if kept:
-            summary["kept_stopped"][host] = kept
+            summary["kept_stopped"][name] = kept
+        # A report's preflight that the real stop would refuse carries no state of its own, only its preflight.
+        not_stopped = _not_stopped(result) if own_state in ("stopped", None) else {}
+        if not_stopped:
+            summary["not_stopped"][name] = not_stopped
         if result.get("failed") or not result:
             summary["failed"] += 1
-            summary["failed_clusters"][host] = str(result.get("msg") or "no result")
-        elif result.get("changed"):
-            summary[OUTCOMES[state]] += 1
+            summary["failed_clusters"][name] = _message(result)
+        elif not result.get("skipped") and own_state in DONE and (result.get("changed") or any(entry.get("changed") for entry in nodegroups)):
+            summary[WOULD[own_state] if preview else DONE[own_state]] += 1
         else:
             summary["unchanged"] += 1
+        if preview:
+            details.append(_preview(name, result, own_state, not_stopped))
+        else:
+            if name in summary["failed_clusters"]:
+                details.append("  %s failed: %s" % (name, _first_line(summary["failed_clusters"][name])))
+            details.extend("  %s: nodegroup %s not stopped: %s" % (name, nodegroup, reason) for nodegroup, reason in sorted(not_stopped.items()))
     if state == "started":
         summary["node_hours_avoided"] = round(summary["node_hours_avoided"], 2)
         if summary["estimated_saving"] is not None:
             summary["estimated_saving"] = round(summary["estimated_saving"], 2)
+    summary["lines"] = [_headline(summary)] + details
     return summary
 
 

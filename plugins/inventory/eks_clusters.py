@@ -21,8 +21,11 @@ description:
   - Every value taken from eksctl's output is marked unsafe, so it is never templated, on every supported ansible-core. A cluster
     whose name or region EKS could not have (eksctl's output is not trusted to be well-formed) is not made a host; it is reported
     like an unreadable cluster.
-  - By default (O(strict=true)) the inventory fails, naming every region and cluster that could not be read, so a fleet job never
-    runs on part of the fleet without saying so.
+  - By default (O(on_unreadable=fail)) the inventory fails, naming every region and cluster that could not be read, so a fleet job
+    never runs on part of the fleet without saying so. The collection's playbooks also fail when any source of this plugin could
+    not be read, naming it, even when ansible-core went on with the other sources.
+  - The options are checked as the modules check theirs (O(profile), O(command_timeout), O(parallelism), O(regions), and booleans
+    that must be V(true) or V(false)) before any eksctl call.
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -39,7 +42,7 @@ options:
         from even then; without E(AWS_REGION), E(AWS_DEFAULT_REGION) or a profile region the plugin starts from C(us-east-1)
         (the commercial partition). For another partition, list its regions here.
       - eksctl skips a region it cannot read and still succeeds; the plugin retries a region skipped for a transient reason,
-        and reports every region still missing like a region that cannot be listed (see O(strict)).
+        and reports every region still missing like a region that cannot be listed (see O(on_unreadable)).
     type: list
     elements: str
     default: []
@@ -53,36 +56,44 @@ options:
     type: list
     elements: str
     default: []
-  strict:
+  on_unreadable:
     description:
-      - V(true) fails the inventory when any region cannot be listed or any cluster's nodegroups cannot be read (for example
-        C(AccessDenied) or an expired session token), naming each, and, as in C(constructed), when a O(compose), O(groups) or
-        O(keyed_groups) expression fails.
-      - V(false) keeps every cluster that could be read, and reports the rest in one warning; an unreadable cluster still becomes a host,
-        in the groups C(eks_clusters) and C(eks_unreadable), with its error in C(eks_cluster_error), so a stop or start on it fails loudly.
-        A region that cannot be listed is named in the warning.
-    type: bool
-    default: true
+      - What to do when a region cannot be listed or a cluster's nodegroups cannot be read (for example C(AccessDenied) or an
+        expired session token).
+      - V(fail) fails the inventory, naming each.
+      - V(warn) keeps every cluster that could be read, and reports the rest in one warning; an unreadable cluster still becomes a host,
+        in the groups C(eks_clusters) and C(eks_unreadable), with its error in C(eks_cluster_error), so a stop or start on it fails
+        loudly. A region that cannot be listed is named in the warning.
+      - O(strict) has only the meaning it has in C(constructed), for O(compose), O(groups) and O(keyed_groups).
+    type: str
+    choices: [fail, warn]
+    default: fail
   phase_groups:
     description:
       - Read each cluster's nodegroups (one eksctl call per cluster, side by side) to set C(eks_cluster_phase) and group hosts by phase.
     type: bool
     default: true
   profile:
-    description: AWS profile eksctl uses (C(--profile)).
+    description: AWS profile eksctl uses (C(--profile)); letters, digits and C(_.+@:/-), starting with a letter, digit or C(_).
     type: str
   eksctl_path:
     description: Path of the eksctl executable; by default eksctl is looked up on E(PATH).
     type: path
   command_timeout:
-    description: Longest time in seconds one eksctl call may run.
+    description:
+      - Longest time in seconds one eksctl call may run, from V(1) to V(86400), whatever the processes eksctl starts do; a call that
+        runs longer is killed and counts as unreadable.
     type: int
     default: 300
   parallelism:
-    description: How many eksctl calls may run at the same time.
+    description: How many eksctl calls may run at the same time, from V(1) to V(100).
     type: int
     default: 10
 notes:
+  - ansible-core turns an inventory source that fails into a warning and goes on with the others, and C(ansible-inventory) then exits
+    0; a plugin cannot change that (ansible-core catches every error a plugin raises). Set E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true)
+    (or C(any_unparsed_is_failed = true) in the C([inventory]) section of C(ansible.cfg)) to make C(ansible-inventory),
+    C(ansible-playbook) and AWX's inventory updates fail on it, whatever the plugin of the source.
   - The phases are those of M(eks_tools.eksctl.eks_cluster_info) (C(running), C(stopped), C(partial), C(updating), C(degraded), C(empty),
     C(unsupported) for clusters registered through EKS Connector), computed from the nodegroups only.
 seealso:
@@ -107,7 +118,6 @@ keyed_groups:
 #   ansible-playbook -i clusters.eks_clusters.yml eks_tools.eksctl.stop -f 20
 """
 
-import difflib
 import fnmatch
 import functools
 import re
@@ -115,7 +125,9 @@ import shutil
 import sys
 import typing as t
 
-from ansible.errors import AnsibleParserError
+from ansible import constants as C
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
@@ -123,12 +135,48 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Cr
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._concurrency import run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._reader import ClusterReader
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import check_range, validate_name, validate_profile, validate_region
+from ansible_collections.eks_tools.eksctl.plugins.plugin_utils import _inventory_sources
+from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._hints import did_you_mean
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._subprocess import SubprocessRunner
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import validate_name, validate_region
+
+# The first line of a message, which says what is wrong; the details follow on the next lines.
+HEADLINE = 160
+# "... api error AccessDeniedException: User is not authorized ..." -> the API's own words, the cause in short.
+API_ERROR = re.compile(r"api error (?P<cause>\w+: [^(]*)")
 
 
 def group_name(prefix: str, value: str) -> str:
     return "%s_%s" % (prefix, re.sub(r"[^A-Za-z0-9_]", "_", value).lower())
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+class Problem(t.NamedTuple):
+    """A region or cluster that could not be read: what (``cluster dev-03 in us-east-1``) and eksctl's message."""
+    subject: str
+    message: str
+
+    def cause(self) -> str:
+        found = API_ERROR.search(self.message)
+        return found.group("cause").strip() if found else self.message
+
+
+def unreadable_message(path: str, problems: list[Problem], *, failing: bool) -> str:
+    """The cause first, in a line of at most HEADLINE characters; then the source, each problem in full, and the choice."""
+    more = " (and %d more)" % (len(problems) - 1) if len(problems) > 1 else ""
+    lines = [shorten("Cannot read %s%s: %s" % (problems[0].subject, more, problems[0].cause()), HEADLINE),
+             "eks_clusters inventory %s: %d region(s) or cluster(s) could not be read:" % (path, len(problems))]
+    lines.extend("  - %s: %s" % problem for problem in problems)
+    if failing:
+        lines.append("The inventory fails so that no job runs on part of the fleet. With on_unreadable: warn it goes on without them "
+                     "(an unreadable cluster is then a host of eks_unreadable, on which a stop or start fails).")
+    else:
+        lines.append("Going on without them (on_unreadable: warn).")
+    return "\n".join(lines)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -144,13 +192,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                             # as AWS_SESSION_TOKEN.
                             credentials=Credentials.from_environment())
 
-    def _read(self) -> tuple[list[dict], list[str]]:
-        """The clusters, and one line per region or cluster that could not be read."""
+    def _read(self) -> tuple[list[dict], list[Problem]]:
+        """The clusters, and each region or cluster that could not be read."""
         regions = self.get_option("regions")
-        for region in regions:
-            validate_region(region, option="regions[]")
-        workers = max(1, self.get_option("parallelism"))
-        problems: list[str] = []
+        workers = self.get_option("parallelism")
+        problems: list[Problem] = []
         if regions:
             listings = run_parallel([functools.partial(self._list, region, problems) for region in regions], workers)
         else:
@@ -158,7 +204,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         clusters = []
         for region, listing in zip(regions or ["all regions"], listings):
             if isinstance(listing, EksctlError):
-                problems.append("cannot list the clusters of %s: %s" % (region, listing.msg))
+                problems.append(Problem("the clusters of %s" % region, listing.msg))
             else:
                 clusters.extend(listing)
         clusters = [cluster for cluster in clusters if self._valid(cluster, problems) and self._wanted(cluster["name"])]
@@ -167,29 +213,29 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for cluster, summary in zip(clusters, summaries):
                 if isinstance(summary, EksctlError):
                     cluster["error"] = summary.msg
-                    problems.append("cannot read cluster %s in %s: %s" % (cluster["name"], cluster["region"], summary.msg))
+                    problems.append(Problem("cluster %s in %s" % (cluster["name"], cluster["region"]), summary.msg))
                 else:
                     cluster["status_summary"] = summary
         return clusters, problems
 
-    def _list(self, region: str | None, problems: list[str]) -> list[dict] | EksctlError:
+    def _list(self, region: str | None, problems: list[Problem]) -> list[dict] | EksctlError:
         """The clusters of a region (all regions for None), or the error; a region --all-regions skipped is a problem."""
         client = self._client(region)
         try:
             clusters = client.list_clusters(all_regions=region is None)
         except EksctlError as exc:
             return exc
-        problems.extend(client.warnings)
+        problems.extend(Problem("a region", warning) for warning in client.warnings)
         return clusters
 
     @staticmethod
-    def _valid(cluster: dict, problems: list[str]) -> bool:
+    def _valid(cluster: dict, problems: list[Problem]) -> bool:
         """A name or region EKS could not have is not made a host: eksctl's output is not trusted to be well-formed."""
         try:
             validate_name(cluster["name"], option="cluster name", kind="cluster")
             validate_region(cluster["region"], option="cluster region")
         except EksctlError as exc:
-            problems.append("eksctl reported a cluster that cannot be one: %s" % exc.msg)
+            problems.append(Problem("a cluster eksctl reported", "it cannot be one: %s" % exc.msg))
             return False
         return True
 
@@ -233,23 +279,47 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
 
-    def _refuse_unknown_keys(self, path: str, loader: t.Any) -> None:
-        """A misspelled key (``region:`` for ``regions:``) would otherwise be ignored and the inventory read with defaults."""
+    def _check_options(self, path: str, loader: t.Any) -> None:
+        """The inventory file checked before any eksctl call, as the modules check their options: no unknown key (``region:``
+        for ``regions:`` would be ignored and the inventory read with defaults), booleans that are booleans (``strict: maybe``
+        would be read as false), values in range."""
         data = loader.load_from_file(path)
-        known = set(self._options)
-        unknown = sorted(key for key in (data if isinstance(data, dict) else {}) if key not in known)
+        data = data if isinstance(data, dict) else {}
+        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
+        known = set(definitions)
+        unknown = sorted(str(key) for key in data if key not in known)
         if unknown:
-            hints = []
-            for key in unknown:
-                close = difflib.get_close_matches(str(key), sorted(known), n=1)
-                hints.append("%s (did you mean %s?)" % (key, close[0]) if close else str(key))
-            raise AnsibleParserError("eks_clusters inventory %s: unknown key(s) %s; see ansible-doc -t inventory eks_tools.eksctl.eks_clusters"
-                                     % (path, ", ".join(hints)))
+            raise AnsibleParserError("Unknown key(s) %s (eks_clusters inventory %s); see ansible-doc -t inventory eks_tools.eksctl.eks_clusters"
+                                     % (", ".join(key + did_you_mean(key, known) for key in unknown), path))
+        try:
+            for key, value in data.items():
+                if definitions.get(key, {}).get("type") in ("bool", "boolean"):
+                    try:
+                        boolean(value, strict=True)
+                    except TypeError:
+                        raise EksctlError("%s must be true or false, got %r" % (key, value)) from None
+            if self.get_option("profile") is not None:
+                validate_profile(self.get_option("profile"))
+            for option, maximum in (("command_timeout", 86400), ("parallelism", 100)):
+                check_range({option: self.get_option(option)}, option, 1, maximum)
+            for region in self.get_option("regions"):
+                validate_region(region, option="regions[]")
+        except EksctlError as exc:
+            raise AnsibleParserError("%s (eks_clusters inventory %s)" % (exc.msg, path)) from None
 
     def parse(self, inventory: t.Any, loader: t.Any, path: str, cache: bool = True) -> None:
+        try:
+            self._parse(inventory, loader, path, cache)
+        except AnsibleError as exc:
+            # Kept for the collection's playbooks, which fail on it even when ansible-core goes on with the other sources.
+            _inventory_sources.record(path, (str(exc.message).strip().splitlines() or ["failed"])[0])
+            raise
+        _inventory_sources.record(path, None)
+
+    def _parse(self, inventory: t.Any, loader: t.Any, path: str, cache: bool) -> None:
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
-        self._refuse_unknown_keys(path, loader)
+        self._check_options(path, loader)
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
@@ -263,13 +333,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             try:
                 clusters, problems = self._read()
             except EksctlError as exc:
-                raise AnsibleParserError("eks_clusters inventory %s: %s" % (path, exc.msg)) from None
-            if problems and self.get_option("strict"):
-                raise AnsibleParserError("eks_clusters inventory %s: %d unreadable (set strict: false to go on without them): %s"
-                                         % (path, len(problems), "; ".join(problems)))
+                raise AnsibleParserError("%s (eks_clusters inventory %s)" % (exc.msg, path)) from None
+            if problems and self.get_option("on_unreadable") == "fail":
+                raise AnsibleParserError(unreadable_message(path, problems, failing=True))
             if problems:
-                self.display.warning("eks_clusters inventory %s: going on without what could not be read (strict: false): %s"
-                                     % (path, "; ".join(problems)))
+                self.display.warning(unreadable_message(path, problems, failing=False))
         if update_cache:
             self._cache[cache_key] = clusters
         self._populate(clusters)

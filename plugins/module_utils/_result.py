@@ -51,8 +51,8 @@ def _restored(run: Run, outcomes: list[Outcome], external: t.Collection[str]) ->
     restored = {outcome.name: run.at for outcome in outcomes if outcome.action == ACTION_RESTORED}
     for outcome in outcomes:
         record = run.known.nodegroups.get(outcome.name)
-        if (outcome.name not in restored and outcome.name not in external and record is not None and record.restoring_at
-                and outcome.before == record.capacity):
+        resumed = record is not None and record.restoring_at and outcome.before == record.capacity
+        if outcome.name not in restored and outcome.name not in external and resumed:
             restored[outcome.name] = parse_timestamp(record.restoring_at)
     return restored
 

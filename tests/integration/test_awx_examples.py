@@ -18,6 +18,8 @@ import threading
 import pytest
 import yaml
 
+import eksctl_simulator
+
 from conftest import ROOT
 from test_awx_runner import job
 
@@ -41,26 +43,47 @@ def read(*parts: str) -> str:
         return handle.read()
 
 
+def taken_by(playbook_file: str) -> list[str]:
+    """The extra variables a playbook takes, as its header lists them (a test of the plugin_utils table checks the header)."""
+    return re.findall(r"^#   ([a-z_]+) {2,}\S", read("playbooks", playbook_file), re.M)
+
+
 @pytest.mark.parametrize("survey", sorted(SURVEYS))
 def test_the_survey_spec_is_valid_and_asks_only_what_the_playbook_takes(survey):
     spec = load(survey)
     assert spec["name"] and spec["description"] and spec["spec"]
-    playbook = read("playbooks", SURVEYS[survey])
-    role_options = yaml.safe_load(read("roles", "cluster_power", "meta", "argument_specs.yml"))["argument_specs"]["main"]["options"]
+    taken = taken_by(SURVEYS[survey])
+    assert "hosts_pattern" in taken and "cluster" in taken
     for question in spec["spec"]:
         assert set(question) >= {"question_name", "variable", "type", "required"}, question
         assert question["type"] in QUESTION_TYPES
-        assert re.fullmatch(r"[a-z_][a-z0-9_]*", question["variable"])
-        assert question["variable"] in playbook, "%s asks %s, which %s does not use" % (survey, question["variable"], SURVEYS[survey])
-        if question["variable"].startswith("cluster_power_"):
-            assert question["variable"] in role_options
+        assert question["variable"] in taken, "%s asks %s, which %s does not take" % (survey, question["variable"], SURVEYS[survey])
         if question["type"] == "multiplechoice":
             assert question["default"] in question["choices"]
 
 
 def test_the_start_survey_asks_about_unrecorded_clusters():
     variables = [question["variable"] for question in load("survey-morning-start.json")["spec"]]
-    assert "cluster_power_start_unrecorded" in variables
+    assert "start_unrecorded" in variables
+
+
+SEEDED = "plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1, us-east-1]\nexclude: ['legacy-*']\n"
+
+
+@pytest.mark.parametrize("survey", sorted(SURVEYS))
+def test_every_example_host_pattern_of_the_surveys_matches_hosts_of_the_seeded_inventory(sim, survey):
+    inventory = sim.inventory_file(SEEDED)
+    questions = [question for question in load(survey)["spec"] if question["variable"] == "hosts_pattern"]
+    patterns = [question["default"] for question in questions]
+    for question in questions:
+        examples = re.search(r"for example (.*?)\.?$", question["question_description"]).group(1)
+        patterns.extend(example.strip() for example in re.split(r",| or ", examples) if example.strip())
+    assert len(patterns) >= 3
+    for pattern in patterns:
+        completed = sim.run([os.path.join(os.path.dirname(sim.env["ANSIBLE_PYTHON_INTERPRETER"]), "ansible"), pattern, "-i", inventory,
+                             "--list-hosts"], check=True)
+        matched = re.search(r"hosts \((\d+)\)", completed.stdout)
+        assert matched and int(matched.group(1)) > 0, (pattern, completed.stdout, completed.stderr)
 
 
 def survey_defaults(survey: str) -> dict:
@@ -123,7 +146,46 @@ def test_the_notification_posts_the_fleet_summary_of_the_stop(sim, webhook, monk
     sim.playbook(os.path.join(AWX, "notify.yml"), "-e", json.dumps(extra))
     assert len(Webhook.received) == 1
     text = Webhook.received[0]["text"]
-    assert text.startswith("night-stop: 1 cluster(s), 1 stopped, 0 unchanged, 0 failed; desired nodes 6 before, 0 after"), text
+    assert text.startswith("night-stop: fleet 1 cluster(s): 1 stopped, 0 unchanged, 0 failed; desired nodes 6 before, 0 after"), text
+
+
+def fleet_stats(results) -> dict:
+    (summary,) = [entry["result"]["ansible_stats"]["data"]["eks_fleet"] for entry in results
+                  if "eks_fleet" in entry["result"].get("ansible_stats", {}).get("data", {})]
+    return json.loads(json.dumps(summary))
+
+
+def test_the_notification_of_a_start_carries_what_was_kept_stopped_what_failed_and_the_savings(sim, webhook):
+    inventory = sim.inventory_file(SEEDED)
+    recording = ("-e", "recording_path=" + os.path.join(sim.root, "recordings.json"))
+    sim.update(lambda state: state["clusters"].append(eksctl_simulator.new_cluster("web", "us-east-1", [
+        eksctl_simulator.new_nodegroup("web", "ng-web", sizes=(4, 1, 6))])))
+    sim.playbook("eks_tools.eksctl.stop", "-i", inventory, *recording)
+    sim.fault("fail", command="scale nodegroup", match="--cluster=demo", count=10)
+    prices = json.dumps({"hourly_prices": {"t3.medium": 0.0416, "t3.large": 0.0832, "m5.large": 0.096}})
+    results, _completed = sim.playbook("eks_tools.eksctl.start", "-i", inventory, *recording, "-e", prices, check=False)
+    eks_fleet = fleet_stats(results)
+    sim.playbook(os.path.join(AWX, "notify.yml"), "-e", json.dumps({"eks_fleet": eks_fleet, "notify_webhook_url": webhook(),
+                                                                    "notify_title": "morning-start"}))
+    text = Webhook.received[0]["text"]
+    first = text.splitlines()[0]
+    assert first.startswith("morning-start: fleet 4 cluster(s): 1 started, 2 unchanged, 1 failed; desired nodes 0 before, 4 after; "
+                            "the stop saved "), text
+    assert re.search(r"the stop saved [0-9.]+ node-hours, about [0-9.]+;", first), first
+    assert "failed: demo.eu-north-1" in first and "kept stopped, nothing recorded: staging.us-east-1" in first
+    assert any(line.startswith("  demo.eu-north-1 failed: ") for line in text.splitlines()[1:]), text
+    assert "localhost" not in text
+
+
+def test_the_notification_of_a_check_mode_stop_never_says_stopped(sim, webhook):
+    results, _completed = sim.playbook("eks_tools.eksctl.stop", "-e", "cluster=demo", "-e", "region=eu-north-1", "--check")
+    eks_fleet = fleet_stats(results)
+    assert (eks_fleet["preview"], eks_fleet["stopped"], eks_fleet["would_stop"]) == (True, 0, 1)
+    sim.playbook(os.path.join(AWX, "notify.yml"), "-e", json.dumps({"eks_fleet": eks_fleet, "notify_webhook_url": webhook()}))
+    text = Webhook.received[0]["text"]
+    assert text.startswith("EKS fleet: fleet preview 1 cluster(s): 1 would stop, 0 would stay as they are, 0 failed; desired nodes 6 now, "
+                           "0 after the stop"), text
+    assert "demo.eu-north-1 would stop: desired nodes 6 -> 0" in text and " 1 stopped" not in text
 
 
 def test_the_notification_without_a_summary_fails_saying_why(sim, webhook):

@@ -36,7 +36,13 @@ def write(path, content):
         handle.write(content)
 
 
-def job(sim, name, playbook, facts_from=None, cmdline=None, project=None):
+# What AWX adds to every job's extra variables (its own, which the playbooks allow by their prefixes).
+AWX_VARIABLES = {"awx_job_id": 42, "tower_job_id": 42, "awx_job_launch_type": "scheduled", "tower_job_launch_type": "scheduled",
+                 "awx_user_name": "admin", "awx_inventory_id": 3, "awx_inventory_name": "dev", "awx_workflow_job_id": 7,
+                 "awx_parent_job_schedule_name": "nightly", "awx_project_revision": "0123abc"}
+
+
+def job(sim, name, playbook, facts_from=None, cmdline=None, project=None, extravars=None, inventory=None):
     """One AWX job: a fresh private data dir with env/, inventory/ and project/. Returns (runner, events, fact cache dir).
     Fails when a task result carries a deprecation warning."""
     data = os.path.join(sim.root, "jobs", name)
@@ -54,9 +60,12 @@ def job(sim, name, playbook, facts_from=None, cmdline=None, project=None):
         "ANSIBLE_LOCALHOST_WARNING": "false",
     })
     write(os.path.join(data, "env", "envvars"), yaml.safe_dump(envvars))
-    write(os.path.join(data, "env", "extravars"), yaml.safe_dump({"region": "eu-north-1", "cluster": "demo"}))
+    given = {"region": "eu-north-1", "cluster": "demo"} if extravars is None else extravars
+    write(os.path.join(data, "env", "extravars"), yaml.safe_dump(dict(AWX_VARIABLES, **given)))
     write(os.path.join(data, "inventory", "hosts"),
           "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sim.env["ANSIBLE_PYTHON_INTERPRETER"])
+    for file_name, content in (inventory or {}).items():
+        write(os.path.join(data, "inventory", file_name), content)
     for file_name, content in (project or PROJECT).items():
         write(os.path.join(data, "project", file_name), content)
     runner = ansible_runner.run(private_data_dir=data, ident=name, playbook=playbook, cmdline=cmdline, quiet=True)
@@ -139,3 +148,41 @@ def test_a_job_whose_task_result_carries_a_deprecation_fails(sim, clean_env, dep
                "library/recorder_check.py": module}
     with pytest.raises(AssertionError, match="Use the old way: the old way is going away"):
         job(sim, "deprecates", "deprecates.yml", project=project)
+
+
+EXPIRED = ("checking AWS STS access \u2013 cannot get role ARN for current session: operation error STS: GetCallerIdentity, "
+           "https response error StatusCode: 403, api error ExpiredToken: The security token included in the request is expired")
+SOURCES = {"a.eks_clusters.yml": "plugin: eks_tools.eksctl.eks_clusters\nregions: [eu-north-1]\nexclude: ['legacy-*']\n",
+           "b.eks_clusters.yml": "plugin: eks_tools.eksctl.eks_clusters\nregions: [us-east-1]\n"}
+
+
+def failed_messages(events):
+    return [event["event_data"]["res"].get("msg", "") for event in events if event["event"] == "runner_on_failed"]
+
+
+def test_a_job_with_one_unreadable_inventory_source_fails_naming_it(sim, clean_env):
+    """The inventory is parsed in ansible-playbook's own process, the check runs in a forked worker: it still knows."""
+    sim.fault("fail", command="get cluster", match="--region=us-east-1", count=1, message=EXPIRED)
+    runner, events, _facts = job(sim, "night", "night.yml", extravars={}, inventory=SOURCES)
+    assert runner.status == "failed"
+    (message,) = failed_messages(events)
+    assert message.startswith("1 inventory source(s) could not be read, so the stop playbook changed nothing: ")
+    assert "b.eks_clusters.yml: Cannot read the clusters of us-east-1: ExpiredToken" in message
+    assert not [call for call in sim.calls() if call["argv"][0] == "scale"] and sim.sizes("demo") == SEED_DEMO
+
+
+def test_a_job_given_a_variable_the_playbook_does_not_take_fails_before_any_call(sim, clean_env):
+    runner, events, _facts = job(sim, "night", "night.yml", extravars={"cluster_name": "demo"}, inventory=SOURCES)
+    assert runner.status == "failed"
+    (message,) = failed_messages(events)
+    assert "does not take the extra variable(s) cluster_name (did you mean cluster?)" in message
+    assert not [call for call in sim.calls() if call["argv"][0] == "scale"] and sim.sizes("demo") == SEED_DEMO
+
+
+def test_a_check_mode_fleet_job_hands_awx_a_preview(sim, clean_env):
+    runner, events, _facts = job(sim, "check", "night.yml", cmdline="--check", extravars={}, inventory=SOURCES)
+    assert runner.status == "successful", runner.stdout.read()
+    artifacts = [e for e in events if e["event"] == "playbook_on_stats"][0]["event_data"]["artifact_data"]
+    assert (artifacts["eks_fleet"]["preview"], artifacts["eks_fleet"]["stopped"], artifacts["eks_fleet"]["would_stop"]) == (True, 0, 1)
+    assert artifacts["eks_fleet"]["lines"][0].startswith("fleet preview 3 cluster(s): 1 would stop, 2 would stay as they are, 0 failed")
+    assert sim.sizes("demo") == SEED_DEMO

@@ -19,7 +19,10 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.parametrize("playbook", ["stop", "start", "report"])
-@pytest.mark.parametrize("variable, hint", [("clustr", "clustr (did you mean cluster?)"), ("clusters", "clusters (did you mean cluster?)")])
+@pytest.mark.parametrize("variable, hint", [
+    ("clustr", "clustr (did you mean cluster?)"), ("clusters", "clusters (did you mean cluster?)"),
+    ("cluster_name", "cluster_name (did you mean cluster?)"),
+])
 def test_a_misspelled_cluster_fails_naming_the_variable(sim, playbook, variable, hint):
     _results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-e", "%s=demo" % variable, "-e", "region=eu-north-1", check=False)
     assert completed.returncode != 0
@@ -41,7 +44,10 @@ def test_a_misspelled_cluster_with_an_inventory_stops_nothing(sim):
 def test_no_cluster_and_no_inventory_fails_naming_the_variable(sim, playbook):
     _results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-e", "region=eu-north-1", check=False)
     assert completed.returncode != 0
-    assert "the variable cluster is not set" in one_line(completed.stdout)
+    assert "region goes with cluster: give -e cluster=NAME too" in one_line(completed.stdout)
+    _results, completed = sim.playbook("eks_tools.eksctl." + playbook, check=False)
+    assert completed.returncode != 0
+    assert "no cluster given and no inventory was read" in one_line(completed.stdout)
     assert sim.calls() == []
 
 
@@ -65,7 +71,7 @@ def test_an_unknown_key_in_the_inventory_file_fails(sim, text, hint):
     completed = sim.run([os.path.join(os.path.dirname(sim.env["ANSIBLE_PYTHON_INTERPRETER"]), "ansible-inventory"), "-i", inventory, "--list"],
                         env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
     assert completed.returncode != 0
-    assert "unknown key(s) " in one_line(completed.stderr) and hint in one_line(completed.stderr), completed.stderr
+    assert "Unknown key(s) " in one_line(completed.stderr) and hint in one_line(completed.stderr), completed.stderr
     assert sim.calls() == []
 
 

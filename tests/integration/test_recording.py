@@ -48,7 +48,7 @@ def module_results(results):
 
 
 def nodegroups(names):
-    return ("-e", json.dumps({"cluster_power_nodegroups": names}))
+    return ("-e", json.dumps({"nodegroups": names}))
 
 
 def test_region_from_the_profile_restores_every_size(sim):

@@ -42,7 +42,11 @@ def test_the_default_virtualenv_holds_the_first_release():
 
 def test_the_demo_installs_the_run_set_only_and_the_suite_the_test_set_on_top():
     run_set = [line for line in read("tests", "requirements-run.txt").splitlines() if line and not line.startswith("#")]
-    assert run_set == ["ansible-core==%s" % matrix.DEFAULT.core]
+    # ansible-core first, then the run-time libraries (SSM store, Kubernetes reads), each pinned as the matrix's virtualenvs pin it.
+    assert run_set[0] == "ansible-core==%s" % matrix.DEFAULT.core
+    assert sorted(pin.split("==")[0] for pin in run_set[1:]) == ["botocore", "kubernetes", "python-dateutil"]
+    matrix_pins = read("tests", "requirements-matrix.txt").splitlines()
+    assert all(pin in matrix_pins for pin in run_set[1:]), run_set
     assert "-r requirements-run.txt" in read("tests", "requirements.txt").splitlines()
     makefile = read("Makefile")
     (demo,) = re.findall(r"^demo: (.*)$", makefile, re.M)

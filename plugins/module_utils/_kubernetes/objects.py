@@ -192,8 +192,9 @@ def resume_changes(recorded: t.Mapping[str, t.Any], deployments: t.Sequence[Item
 def missing_on_resume(recorded: t.Mapping[str, t.Any], deployments: t.Sequence[Item], nodepools: t.Sequence[Item]) -> list[str]:
     pools = {pool["name"] for pool in nodepools_of(nodepools)}
     running = {"%s/%s" % (entry["namespace"], entry["name"]) for entry in autoscalers_of(deployments)}
-    return (["NodePool %s" % name for name in sorted(recorded.get("nodepools") or {}) if name not in pools]
-            + ["Deployment %s" % key for key in sorted(recorded.get("deployments") or {}) if key not in running])
+    missing = ["NodePool %s" % name for name in sorted(recorded.get("nodepools") or {}) if name not in pools]
+    missing.extend("Deployment %s" % key for key in sorted(recorded.get("deployments") or {}) if key not in running)
+    return missing
 
 
 # --------------------------------------------------------------------------- proof at the Node level

@@ -25,8 +25,12 @@ def test_counts_and_nodes():
         "c.us-east-1": result(True, (4, 4), (1, 0), failed=True, msg="Failed to scale nodegroup(s) x"),
         "d.us-east-1": {},
     }, "stopped")
-    assert summary == {"state": "stopped", "clusters": 4, "stopped": 1, "unchanged": 1, "failed": 2, "nodes_before": 10, "nodes_after": 4,
-                       "failed_clusters": {"c.us-east-1": "Failed to scale nodegroup(s) x", "d.us-east-1": "no result"}, "kept_stopped": {}}
+    lines = summary.pop("lines")
+    assert summary == {"state": "stopped", "preview": False, "clusters": 4, "stopped": 1, "unchanged": 1, "failed": 2, "nodes_before": 10,
+                       "nodes_after": 4, "failed_clusters": {"c.us-east-1": "Failed to scale nodegroup(s) x", "d.us-east-1": "no result"},
+                       "kept_stopped": {}, "not_stopped": {}}
+    assert lines == ["fleet 4 cluster(s): 1 stopped, 1 unchanged, 2 failed; desired nodes 10 before, 4 after; failed: c.us-east-1, d.us-east-1",
+                     "  c.us-east-1 failed: Failed to scale nodegroup(s) x", "  d.us-east-1 failed: no result"]
 
 
 def test_a_start_names_per_cluster_the_nodegroups_it_kept_stopped():
@@ -38,7 +42,7 @@ def test_a_start_names_per_cluster_the_nodegroups_it_kept_stopped():
     assert (summary["started"], summary["unchanged"], summary["nodes_after"]) == (1, 1, 3)
 
 
-@pytest.mark.parametrize("results, state", [([], "stopped"), ({}, "present")])
+@pytest.mark.parametrize("results, state", [([], "stopped"), ({}, "present"), ({}, "report")])
 def test_bad_input(results, state):
     with pytest.raises(AnsibleFilterError):
         fleet_summary(results, state)
@@ -72,3 +76,85 @@ def test_a_start_without_prices_has_no_estimated_saving():
 
 def test_a_stop_summary_has_no_savings():
     assert "node_hours_avoided" not in fleet_summary({"a.eu-north-1": result(True, (3, 0))}, "stopped")
+
+
+def nodegroup(name, before, after, action, changed=None):
+    keys = ("desired_size", "min_size", "max_size")
+    return {"name": name, "before": dict(zip(keys, before)), "after": dict(zip(keys, after)), "action": action,
+            "changed": before != after if changed is None else changed}
+
+
+def test_a_check_mode_stop_is_a_preview_that_stops_nothing():
+    stopping = [nodegroup("ng-1", (3, 2, 5), (0, 0, 5), "stopped"), nodegroup("ng-2", (1, 1, 3), (0, 0, 3), "stopped")]
+    demo = {"changed": True, "state": "stopped", "nodegroups": stopping}
+    summary = fleet_summary({"demo.eu-north-1": demo, "idle.us-east-1": result(False, (0, 0))}, "stopped", preview=True)
+    assert (summary["preview"], summary["stopped"], summary["would_stop"], summary["unchanged"]) == (True, 0, 1, 1)
+    assert summary["lines"] == [
+        "fleet preview 2 cluster(s): 1 would stop, 1 would stay as they are, 0 failed; desired nodes 4 now, 0 after the stop",
+        "  demo.eu-north-1 would stop: desired nodes 4 -> 0",
+        "  idle.us-east-1 would stay as it is"]
+    assert not any(" stopped" in line and "would" not in line for line in summary["lines"])
+
+
+def test_a_check_mode_start_says_at_what_it_would_start_and_what_would_stay_stopped():
+    demo = {"changed": True, "nodegroups": [nodegroup("ng-1", (0, 0, 5), (3, 2, 5), "restored"),
+                                            nodegroup("ng-2", (0, 0, 3), (1, 0, 3), "started_with_fallback")]}
+    staging = {"changed": False, "nodegroups": [nodegroup("ng-a", (0, 0, 3), (0, 0, 3), "kept_stopped")]}
+    summary = fleet_summary({"demo.eu-north-1": demo, "staging.us-east-1": staging}, "started", preview=True)
+    assert (summary["started"], summary["would_start"], summary["kept_stopped"]) == (0, 1, {"staging.us-east-1": ["ng-a"]})
+    assert summary["lines"] == [
+        "fleet preview 2 cluster(s): 1 would start, 1 would stay as they are, 0 failed; desired nodes 0 now, 4 after the start; the stop "
+        "has saved 0.0 node-hours; would stay stopped, nothing recorded: staging.us-east-1",
+        "  demo.eu-north-1 would start at desired/min/max ng-1 3/2/5, ng-2 1/0/3 (nothing recorded)",
+        "  staging.us-east-1 ng-a would stay stopped (nothing recorded)"]
+
+
+def test_a_report_previews_each_cluster_s_own_next_run():
+    stop = {"changed": False, "state": "stopped", "nodegroups": [nodegroup("ng-1", (3, 2, 5), (0, 0, 5), "stopped")]}
+    start = {"changed": False, "state": "started", "nodegroups": [nodegroup("ng-a", (0, 0, 3), (3, 0, 3), "restored")]}
+    connector = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
+    summary = fleet_summary({"a.eu-north-1": stop, "b.us-east-1": start, "c.us-east-1": connector,
+                             "d.us-east-1": {"failed": True, "msg": "Failed to list the nodegroups of cluster 'd'"}}, "status")
+    assert "stopped" not in summary and "started" not in summary
+    assert (summary["preview"], summary["would_stop"], summary["would_start"], summary["unchanged"], summary["failed"]) == (True, 1, 1, 1, 1)
+    assert summary["lines"][0] == ("report 4 cluster(s): 1 would stop, 1 would start, 1 would stay as they are, 1 failed; desired nodes 3 now, "
+                                   "3 after the next stop or start; failed: d.us-east-1")
+    assert summary["lines"][1:] == ["  a.eu-north-1 would stop: desired nodes 3 -> 0", "  b.us-east-1 would start at desired/min/max ng-a 3/0/3",
+                                    "  c.us-east-1: nothing to preview (not found, or not a cluster eksctl can scale)",
+                                    "  d.us-east-1 would fail: Failed to list the nodegroups of cluster 'd'"]
+
+
+@pytest.mark.parametrize("unscalable", [
+    {"nodegroups": [nodegroup("tf_workers", (2, 2, 6), (2, 2, 6), "skipped"), nodegroup("web", (3, 1, 5), (0, 0, 5), "stopped")]},
+    {"nodegroups": [nodegroup("web", (3, 1, 5), (0, 0, 5), "stopped")],
+     "still_running": [{"kind": "unscalable_nodegroup", "name": "tf_workers", "detail": "eksctl cannot scale nodegroup 'tf_workers'"}]},
+])
+def test_a_stop_names_per_cluster_what_it_could_not_stop(unscalable):
+    result_of_stop = dict(unscalable, changed=True)
+    if "still_running" not in result_of_stop:
+        result_of_stop["nodegroups"][0]["reason"] = "eksctl cannot scale nodegroup 'tf_workers'"
+    summary = fleet_summary({"legacy.eu-north-1": result_of_stop}, "stopped")
+    assert summary["not_stopped"] == {"legacy.eu-north-1": {"tf_workers": "eksctl cannot scale nodegroup 'tf_workers'"}}
+    assert summary["stopped"] == 1
+    assert summary["lines"][0].startswith("fleet 1 cluster(s): 1 stopped, 0 unchanged, 0 failed; desired nodes ")
+    assert summary["lines"][0].endswith("; not stopped: legacy.eu-north-1 (tf_workers)")
+    assert summary["lines"][1:] == ["  legacy.eu-north-1: nodegroup tf_workers not stopped: eksctl cannot scale nodegroup 'tf_workers'"]
+    preview = fleet_summary({"legacy.eu-north-1": result_of_stop}, "stopped", preview=True)
+    assert preview["lines"][1].startswith("  legacy.eu-north-1 would stop: desired nodes ")
+    assert preview["lines"][1].endswith(" -> 0; would not stop tf_workers: eksctl cannot scale nodegroup 'tf_workers'") or \
+        preview["lines"][1].endswith(" -> 2; would not stop tf_workers: eksctl cannot scale nodegroup 'tf_workers'")
+
+
+def test_one_named_cluster_is_named_by_cluster_and_region_not_localhost():
+    summary = fleet_summary({"localhost": {"failed": True, "msg": "Failed to scale"}}, "stopped", cluster="demo", region="eu-north-1")
+    assert summary["failed_clusters"] == {"demo.eu-north-1": "Failed to scale"}
+    assert "localhost" not in " ".join(summary["lines"])
+    resolved = fleet_summary({"localhost": dict(result(True, (3, 0)), region="us-east-1")}, "stopped", cluster="demo")
+    assert resolved["lines"][0].startswith("fleet 1 cluster(s): 1 stopped") and fleet_summary(
+        {"localhost": {}}, "stopped", cluster="demo")["failed_clusters"] == {"demo": "no result"}
+
+
+def test_a_start_line_carries_the_savings():
+    summary = fleet_summary({"a.eu-north-1": started(10.5, 1.25, partial=True)}, "started")
+    assert summary["lines"][0] == ("fleet 1 cluster(s): 1 started, 0 unchanged, 0 failed; desired nodes 0 before, 3 after; the stop saved "
+                                   "10.5 node-hours, about 1.25 (partial)")

@@ -14,7 +14,7 @@ from ansible.inventory.data import InventoryData
 
 from ansible_collections.eks_tools.eksctl.plugins.inventory import eks_clusters
 
-OPTIONS = {"strict": True, "compose": {}, "groups": {}, "keyed_groups": [], "leading_separator": True, "use_extra_vars": False}
+OPTIONS = {"strict": False, "on_unreadable": "fail", "compose": {}, "groups": {}, "keyed_groups": [], "leading_separator": True, "use_extra_vars": False}
 
 
 class Marked(str):
@@ -71,4 +71,24 @@ def test_every_string_from_eksctl_is_unsafe(plugin):
 def test_a_name_or_region_eks_could_not_have_is_no_host(name, region):
     problems = []
     assert eks_clusters.InventoryModule._valid({"name": name, "region": region}, problems) is False
-    assert len(problems) == 1 and "cannot be one" in problems[0]
+    assert len(problems) == 1 and "cannot be one" in problems[0].message
+
+
+ACCESS_DENIED = ("Failed to list the nodegroups of cluster 'dev-03': unable to list nodegroups: operation error EKS: ListNodegroups, https "
+                 "response error StatusCode: 403, RequestID: 4b1c, api error AccessDeniedException: User: arn:aws:iam::123456789012:user/ci "
+                 "is not authorized to perform: eks:ListNodegroups (check the AWS credentials: access_key/secret_key/session_token, profile, "
+                 "or the environment)")
+
+
+def test_an_unreadable_message_leads_with_the_cause_in_one_short_line():
+    problems = [eks_clusters.Problem("cluster dev-03 in us-east-1", ACCESS_DENIED),
+                eks_clusters.Problem("the clusters of eu-west-1", "eksctl did not finish within command_timeout=3s and was killed: eksctl get cluster")]
+    message = eks_clusters.unreadable_message("/srv/inventories/dev.eks_clusters.yml", problems, failing=True)
+    first, *details = message.splitlines()
+    assert len(first) <= 160
+    assert first.startswith("Cannot read cluster dev-03 in us-east-1 (and 1 more): AccessDeniedException: User: arn:aws:iam::123456789012:user/ci")
+    assert "strict" not in message and "on_unreadable: warn" in details[-1]
+    assert details[0] == "eks_clusters inventory /srv/inventories/dev.eks_clusters.yml: 2 region(s) or cluster(s) could not be read:"
+    assert details[1] == "  - cluster dev-03 in us-east-1: " + ACCESS_DENIED
+    assert eks_clusters.Problem("x", "eksctl did not finish").cause() == "eksctl did not finish"
+    assert "Going on without them" in eks_clusters.unreadable_message("p", problems, failing=False)
