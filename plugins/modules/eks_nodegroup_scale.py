@@ -392,6 +392,16 @@ restarted_externally:
   type: dict
   sample: {"ng-1": {"recorded": {"desired_size": 3, "min_size": 2, "max_size": 5}, "found": {"desired_size": 2, "min_size": 2, "max_size": 5},
                     "stopped_at": "2026-11-27T21:30:00Z"}}
+nodes:
+  description:
+    - The cluster's Nodes as the last read of the wait found them, the proof at the Node level of a stop (the stopped nodegroups'
+      Nodes gone) or a start (the restored nodegroups' Nodes Ready). The same shape as C(kubernetes.nodes) of
+      M(eks_tools.eksctl.eks_cluster_info)
+    - Counts of C(total) and C(ready) Nodes, per nodegroup (C(by_nodegroup)), per Karpenter NodePool (C(karpenter)), and in neither
+      (C(other)).
+  returned: with O(wait=true), not in check mode, when the cluster's Kubernetes API was read
+  type: dict
+  sample: {"total": 1, "ready": 1, "by_nodegroup": {}, "karpenter": {}, "other": 1}
 summary_lines:
   description:
     - What the task did, for a person to read. One line for the cluster (nodegroups changed, desired nodes before and after),

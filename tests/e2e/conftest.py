@@ -95,6 +95,12 @@ def eksctl_fixture(request):
     return request.param
 
 
+@pytest.fixture(name="newest_eksctl")
+def newest_eksctl_fixture():
+    """The newest real eksctl only, for a test of what does not depend on eksctl's release (the Kubernetes side)."""
+    return real_binaries()[0]
+
+
 @pytest.fixture(name="world")
 def world_fixture(request, tmp_path, aws):
     """A real eksctl's world on a freshly seeded emulated AWS."""

@@ -112,6 +112,6 @@ def test_check_mode_and_diff_of_a_paused_stop_show_every_kubernetes_change_and_m
     result, completed = kube.module("eks_nodegroup_scale", "cluster=karpenter-demo region=%s state=stopped autoscalers=pause" % REGION,
                                     "--check", "--diff")
     assert completed.returncode == 0, completed.stdout
-    assert result["diff"]["after"]["kubernetes"] == {"nodepool general": {"cpu": "0", "memory": "0"}, "nodeclaim general-0": None,
-                                                     "nodeclaim general-1": None}
+    assert result["diff"]["after"]["kubernetes"] == {"nodepool general": {"cpu": "0", "memory": "0"}, "nodeclaim general-00000": None,
+                                                     "nodeclaim general-00001": None}
     assert info(kube, "karpenter-demo")["kubernetes"]["karpenter"]["nodeclaims"] == 2

@@ -20,7 +20,8 @@ from __future__ import annotations
 import typing as t
 
 from .access import KARPENTER, ClusterApi, KubernetesError, read_cluster, read_nodes, why_held
-from .objects import Change, held_by, missing_on_resume, nodes_left, nodes_missing, pause_changes, recorded_of_pause, report, resume_changes
+from .objects import (Change, held_by, missing_on_resume, node_counts, node_of, nodes_left, nodes_missing, pause_changes, recorded_of_pause, report,
+                      resume_changes)
 
 
 def _path(change: Change) -> str:
@@ -43,6 +44,7 @@ class Autoscalers:
         self.api = api
         self.check_mode = check_mode
         self._read: t.Any = None
+        self._nodes: list[t.Any] | None = None   # the Nodes as the last poll of a wait read them
 
     def close(self) -> None:
         close = getattr(self.api, "close", None)
@@ -89,13 +91,21 @@ class Autoscalers:
 
     # ------------------------------------------------------------------ proof at the Node level
 
+    def _poll_nodes(self) -> list[t.Any]:
+        self._nodes = read_nodes(self.api)
+        return self._nodes
+
     def nodes_still_there(self, nodegroups: t.Collection[str], *, karpenter: bool) -> list[str]:
         """The Nodes a stop waits to see gone."""
-        return [node.name for node in nodes_left(read_nodes(self.api), nodegroups, karpenter=karpenter)]
+        return [node.name for node in nodes_left(self._poll_nodes(), nodegroups, karpenter=karpenter)]
 
     def nodes_not_ready(self, wanted: t.Mapping[str, int]) -> dict[str, tuple[int, int]]:
         """Per restored nodegroup short of Ready Nodes: (Ready, desired)."""
-        return nodes_missing(read_nodes(self.api), wanted)
+        return nodes_missing(self._poll_nodes(), wanted)
+
+    def nodes_seen_last(self) -> dict[str, t.Any] | None:
+        """The cluster's Node counts as the last poll of a wait read them (None before any poll): what a stop or start proved."""
+        return None if self._nodes is None else node_counts([node_of(item) for item in self._nodes])
 
     def why(self, node: str) -> str | None:
         pods, budgets = why_held(self.api, node)

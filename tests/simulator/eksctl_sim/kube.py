@@ -48,7 +48,7 @@ def objects(cluster: dict) -> dict:
     for pool in declared.get("node_pools", []):
         made["nodepools"].append({"kind": "NodePool", "metadata": {"name": pool["name"]}, "spec": {"limits": dict(pool["limits"])}})
         for index in range(pool.get("nodes", 0)):
-            claim = "%s-%d" % (pool["name"], index)
+            claim = "%s-%05d" % (pool["name"], index)  # as the real tier names the NodeClaims it seeds
             made["nodeclaims"].append({"kind": "NodeClaim", "metadata": {"name": claim, "labels": {"karpenter.sh/nodepool": pool["name"]}},
                                        "status": {"nodeName": claim + "-node"}})
             made["nodes"].append(node_document(claim + "-node", {"karpenter.sh/nodepool": pool["name"]}))

@@ -132,6 +132,7 @@ def test_autoscalers_ignore_warns_when_it_finds_them_and_changes_nothing_in_kube
     made, _clock = build(stop_fake(), kubernetes=api)
     result = apply(made, state="stopped", wait=True)
     assert [call[0] for call in api.calls if call[0] != "GET"] == []
+    assert result["nodes"]["by_nodegroup"] == {} and result["nodes"]["karpenter"] and result["nodes"]["total"] == sum(result["nodes"]["karpenter"].values())
     assert any("left as they are (autoscalers=ignore)" in warning for warning in result["warnings"])
 
 
@@ -169,11 +170,13 @@ def test_a_start_with_wait_waits_for_the_restored_nodegroups_ready_nodes():
     assert "Nodes: waiting for ng-1 (0 of 3 Ready), ng-self (0 of 2 Ready)" in result["wait_log"], result["wait_log"]
     assert result["wait_log"][-1].startswith("Nodes Ready after")
     assert clock.sleeps  # it waited between polls
+    # What the last poll proved, for the fleet's summary.
+    assert result["nodes"] == {"total": 5, "ready": 5, "by_nodegroup": {"ng-1": 3, "ng-self": 2}, "karpenter": {}, "other": 0}
 
 
 def test_a_wait_whose_kubernetes_api_cannot_be_read_says_so_and_proves_the_nodegroups_only():
     made, _clock = build(stop_fake(), kubernetes=unreachable)
     result = apply(made, state="stopped", wait=True)
-    assert result["changed"] is True
+    assert result["changed"] is True and "nodes" not in result
     assert any(warning.startswith("the Nodes of cluster 'demo' could not be checked, so only the nodegroups' sizes prove the stop")
                for warning in result["warnings"])
