@@ -51,8 +51,9 @@ def _restored(run: Run, outcomes: list[Outcome], external: t.Collection[str]) ->
     restored = {outcome.name: run.at for outcome in outcomes if outcome.action == ACTION_RESTORED}
     for outcome in outcomes:
         record = run.known.nodegroups.get(outcome.name)
-        resumed = record is not None and record.restoring_at and outcome.before == record.capacity
-        if outcome.name not in restored and outcome.name not in external and resumed:
+        if record is None or not record.restoring_at or outcome.before != record.capacity:
+            continue
+        if outcome.name not in restored and outcome.name not in external:
             restored[outcome.name] = parse_timestamp(record.restoring_at)
     return restored
 
