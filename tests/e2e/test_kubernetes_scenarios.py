@@ -36,6 +36,17 @@ def scale(world, cluster, state, home, *extra):
     return world.module("eks_nodegroup_scale", args, env={"HOME": str(world.root) + "/" + home})
 
 
+def power(world, playbook, cluster, home, *variables):
+    """The collection's stop or start playbook on one cluster, in its own HOME (a night and a morning job: nothing shared
+    but the SSM parameter); returns the scale task's result and the process."""
+    given = ["cluster=" + cluster, "region=" + REGION, "recording_ssm_prefix=" + PREFIX] + list(variables)
+    results, completed = world.playbook("eks_tools.eksctl." + playbook, *[part for name in given for part in ("-e", name)],
+                                        env={"HOME": str(world.root) + "/" + home}, check=False)
+    scaled = [entry["result"] for entry in results if "nodegroups" in entry["result"] and "recording" in entry["result"]]
+    assert scaled, completed.stdout
+    return scaled[-1], completed
+
+
 def test_info_counts_what_the_cluster_runs_exactly(kreal):
     expected = {
         "karpenter-demo": ({"total": 4, "ready": 4, "by_nodegroup": {"ng-system": 2}, "karpenter": {"general": 2}, "other": 0}, None,
@@ -53,16 +64,17 @@ def test_info_counts_what_the_cluster_runs_exactly(kreal):
         assert (None if karpenter is None else karpenter["nodeclaims"]) == claims, cluster
 
 
-def test_a_paused_stop_and_a_start_in_another_home_give_every_size_limit_and_replica_back(kreal):
+def test_a_paused_stop_and_a_start_through_the_playbooks_in_two_homes_give_every_size_limit_and_replica_back(kreal):
     plane = kreal.aws.kubernetes.plane("hybrid-demo", REGION)
     before = info(kreal, "hybrid-demo")["kubernetes"]
     sizes = kreal.sizes("hybrid-demo", REGION)
-    stop, completed = scale(kreal, "hybrid-demo", "stopped", "night", "autoscalers=pause", "wait=true", "wait_sleep=1", "wait_timeout=300")
+    stop, completed = power(kreal, "stop", "hybrid-demo", "night", "autoscalers=pause", "wait=true", "wait_sleep=1", "wait_timeout=300")
     assert completed.returncode == 0, completed.stdout
     assert [change["kind"] for change in stop["autoscalers"]] == ["deployment", "nodepool", "nodeclaim"]
     # Karpenter's own reaction: the deleted NodeClaim's instance drained and its Node gone, which the stop's wait proved.
     assert kreal.aws.kubernetes.node_counts("hybrid-demo", REGION) == {"-": 1}
     assert any(line.startswith("Nodes gone after") for line in stop["summary_lines"])
+    assert (stop["nodes"]["total"], stop["nodes"]["by_nodegroup"], stop["nodes"]["karpenter"], stop["nodes"]["other"]) == (1, {}, {}, 1)
     # A pod that wants the paused pool gets nothing: the limits let Karpenter launch nothing.
     plane.client.create("pods", {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "wants-burst", "namespace": "default"},
                                  "spec": {"nodeSelector": {NODEPOOL_LABEL: "burst"}, "containers": [
@@ -71,7 +83,7 @@ def test_a_paused_stop_and_a_start_in_another_home_give_every_size_limit_and_rep
     time.sleep(6)
     assert plane.client.items("nodeclaims") == []
     plane.client.delete(path("pods", "wants-burst", "default"))
-    start, completed = scale(kreal, "hybrid-demo", "started", "morning", "wait=true", "wait_sleep=1", "wait_timeout=300")
+    start, completed = power(kreal, "start", "hybrid-demo", "morning", "wait=true", "wait_sleep=1", "wait_timeout=300")
     assert completed.returncode == 0, completed.stdout
     assert [change["kind"] for change in start["autoscalers"]] == ["nodepool", "deployment"]
     after = info(kreal, "hybrid-demo")["kubernetes"]
