@@ -131,7 +131,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import Credentials, EksctlClient, resolve_binary
+from ansible_collections.eks_tools.eksctl.plugins.module_utils._eksctl import EKSCTL_SAID, Credentials, EksctlClient, resolve_binary
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import EksctlError
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._concurrency import run_parallel
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._reader import ClusterReader
@@ -142,8 +142,9 @@ from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._subprocess impor
 
 # The first line of a message, which says what is wrong; the details follow on the next lines.
 HEADLINE = 160
-# "... api error AccessDeniedException: User is not authorized ..." -> the API's own words, the cause in short.
-API_ERROR = re.compile(r"api error (?P<cause>\w+: [^(]*)")
+# "... api error AccessDeniedException: User is not authorized ..." (eksctl's words) or "... HTTP 403, AccessDeniedException: ..."
+# (the collection's short form of them) -> the API's own words, the cause in short.
+API_ERROR = re.compile(r"(?:api error |HTTP \d{3}, )(?P<cause>\w+: [^(]*)")
 
 
 def group_name(prefix: str, value: str) -> str:
@@ -161,8 +162,15 @@ class Problem(t.NamedTuple):
     message: str
 
     def cause(self) -> str:
-        found = API_ERROR.search(self.message)
-        return found.group("cause").strip() if found else self.message
+        """What went wrong, in the API's own words, without repeating what was being read: the cause the collection's eksctl
+        failure ends with ("... eksctl said: <cause>"), or eksctl's raw "api error <cause>", or the problem of "Failed to ...: <problem>"."""
+        said = self.message.rsplit(EKSCTL_SAID, 1)[1].strip() if EKSCTL_SAID in self.message else self.message
+        found = API_ERROR.search(said)
+        if found:
+            return found.group("cause").strip()
+        if said.startswith("Failed to ") and ": " in said:
+            return said.split(": ", 1)[1]
+        return said
 
 
 def unreadable_message(path: str, problems: list[Problem], *, failing: bool) -> str:

@@ -64,6 +64,9 @@ def first_set(names: t.Iterable[str]) -> str | None:
     return next((os.environ[name] for name in names if os.environ.get(name)), None)
 
 
+# What introduces eksctl's own cause at the end of a failure's message; readers of the message (the inventory) split on it.
+EKSCTL_SAID = "eksctl said: "
+
 class Credentials(t.NamedTuple):
     access_key: str | None = None
     secret_key: str | None = None
@@ -205,7 +208,7 @@ class EksctlClient:
             problem = "%s (%d attempts)" % (problem, attempts)
         cause = excerpt(short_cause(cause), CAUSE_LENGTH)
         if problem:
-            message = "Failed to %s: %s; %s%s eksctl said: %s" % (what, problem, hint, "" if hint.endswith(("?", ".")) else ".", cause)
+            message = "Failed to %s: %s; %s%s %s%s" % (what, problem, hint, "" if hint.endswith(("?", ".")) else ".", EKSCTL_SAID, cause)
         else:
             message = "Failed to %s: %s" % (what, cause)
         return (kind.error if kind else errors.CommandFailed)(message, cmd=argv, rc=result.rc, stdout=stdout, stderr=stderr)

@@ -67,9 +67,13 @@ KINDS = (
                 errors.CommandFailed, retried=True, problem="the connection to AWS kept breaking off",
                 hint="check the network path or proxy, or raise retries"),
     FailureKind("credentials", re.compile(r"checking AWS STS access|get credentials|InvalidClientTokenId|ExpiredToken|"
-                                          r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders|AccessDenied"),
+                                          r"UnrecognizedClientException|SignatureDoesNotMatch|NoCredentialProviders"),
                 errors.CredentialsError, problem="AWS refused the credentials",
                 hint="check access_key, secret_key and session_token, the profile, or the environment"),
+    # Credentials AWS accepted, for an identity whose IAM policy lacks the call: other advice than for bad credentials.
+    FailureKind("permissions", re.compile(r"AccessDenied|is not authorized to perform"),
+                errors.CredentialsError, problem="AWS denied this identity the call",
+                hint="grant it the IAM action named at the end of this message (the README lists every one)"),
     FailureKind("unscalable_name", re.compile(r"validation for \S+ failed, name must satisfy regular expression pattern"),
                 errors.CommandFailed, problem=UNSCALABLE_RULE, hint=UNSCALABLE_FIX, fix=UNSCALABLE_FIX),
     FailureKind("region", re.compile(r"AWS Region must be set|is not supported - use one of"), errors.RegionError,

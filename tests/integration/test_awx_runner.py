@@ -167,7 +167,8 @@ def test_a_job_with_one_unreadable_inventory_source_fails_naming_it(sim, clean_e
     assert runner.status == "failed"
     (message,) = failed_messages(events)
     assert message.startswith("1 inventory source(s) could not be read, so the stop playbook changed nothing: ")
-    assert "b.eks_clusters.yml: Cannot read the clusters of us-east-1: ExpiredToken" in message
+    # The source by name, then the cause first (the eksctl failure's own wording), as the inventory words it.
+    assert "b.eks_clusters.yml: Cannot read the clusters of us-east-1: ExpiredToken" in message, message
     assert not [call for call in sim.calls() if call["argv"][0] == "scale"] and sim.sizes("demo") == SEED_DEMO
 
 

@@ -170,6 +170,11 @@ def test_unavailable_status():
      "kubernetes_access"),
     ("Error: validation for tf_workers failed, name must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*\n", "unscalable_name"),
     ("Error: AWS Region must be set, please set the AWS Region in AWS config file or as environment variable\n", "region"),
+    # Accepted credentials without the IAM action are not bad credentials: another problem, another fix.
+    ("Error: operation error EKS: ListNodegroups, https response error StatusCode: 403, api error AccessDeniedException: User: "
+     "arn:aws:iam::123456789012:user/ci is not authorized to perform: eks:ListNodegroups\n", "permissions"),
+    ("Error: operation error STS: GetCallerIdentity, api error ExpiredToken: The security token included in the request is expired\n",
+     "credentials"),
 ])
 def test_failure_classes_of_the_second_reading(stderr, kind):
     assert getattr(parsing.classify_failure(stderr), "name", None) == kind
