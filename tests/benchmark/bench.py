@@ -18,9 +18,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+sys.path[:0] = [os.path.join(ROOT, "tests", "simulator"), os.path.join(ROOT, "tests", "utils")]
 
 import eksctl_simulator  # noqa: E402  pylint: disable=wrong-import-position
+import fleets  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 REGION = "eu-north-1"
@@ -109,15 +110,51 @@ def fleet_scenario(bench: Bench) -> list[tuple[str, float, int]]:
     return [("stop 1 cluster (-e cluster=)", *one), ("stop 10 clusters (inventory, -f 10)", *fleet)]
 
 
+def fleet_scale(bench: Bench, counts: list[int], forks: int) -> list[tuple[int, str, float, int]]:
+    """The inventory read, the stop and the start of fleets of ``counts`` clusters of five nodegroups, through the
+    inventory plugin and the shipped playbooks (each playbook run reads the inventory too)."""
+    inventory = os.path.join(bench.root, "scale.eks_clusters.yml")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write(fleets.INVENTORY)
+    rows = []
+    for count in counts:
+        records, _expected = fleets.clusters(count)
+        bench.reset(records)
+        recording = os.path.join(bench.root, "recordings-%d.json" % count)
+        run = ["-i", inventory, "-f", str(forks), "-e", "recording_path=%s" % recording]
+        rows.append((count, "inventory", *bench.timed([os.path.join(BIN, "ansible-inventory"), "-i", inventory, "--list"])))
+        rows.append((count, "stop", *bench.timed([os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.stop"] + run)))
+        rows.append((count, "start", *bench.timed([os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.start"] + run)))
+    return rows
+
+
+def print_fleet_scale(rows: list[tuple[int, str, float, int]], forks: int) -> None:
+    print("%-11s %-38s %7s %9s" % ("clusters", "fleet of 5 nodegroups each, -f %d" % forks, "calls", "seconds"))
+    seconds = {(count, name): elapsed for count, name, elapsed, _calls in rows}
+    for count, name, elapsed, calls in rows:
+        print("%-11d %-38s %7d %9.2f" % (count, name, calls, elapsed))
+    counts = sorted({count for count, _name, _elapsed, _calls in rows})
+    for name in ("inventory", "stop", "start"):
+        for count in counts[1:]:
+            print("%-11d %-38s %17.2fx" % (count, "%s / %s at %d" % (name, name, counts[0]), seconds[(count, name)] / seconds[(counts[0], name)]))
+        for low, high in zip(counts[1:], counts[2:]):
+            print("%-11d %-38s %17.2fx" % (high, "%s / %s at %d" % (name, name, low), seconds[(high, name)] / seconds[(low, name)]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=0.5, help="seconds each simulated eksctl call takes")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 5, 20], help="nodegroup counts")
+    parser.add_argument("--fleet", type=int, nargs="*", default=[1, 10, 100], help="cluster counts of the fleet scenario")
+    parser.add_argument("--forks", type=int, default=20, help="ansible-playbook -f of the fleet scenario")
+    parser.add_argument("--only-fleet", action="store_true", help="run the fleet scenario only")
     options = parser.parse_args()
     print("eksctl simulator latency: %.2fs per call; %d CPUs; ansible via %s" % (options.latency, os.cpu_count() or 0, BIN))
     print("%-11s %-38s %7s %9s" % ("nodegroups", "scenario", "calls", "seconds"))
     with tempfile.TemporaryDirectory(prefix="eks-bench-") as root:
         bench = Bench(root, options.latency)
+        if options.only_fleet:
+            options.sizes = []
         for count in options.sizes:
             rows = nodegroup_scenarios(bench, count)
             for name, seconds, calls in rows:
@@ -125,8 +162,11 @@ def main() -> None:
             timings = {name: seconds for name, seconds, _calls in rows}
             print("%-11d %-38s %17.2fx" % (count, "stop / no-op stop", timings["stop"] / timings["no-op stop"]))
             print("%-11d %-38s %17.2fx" % (count, "naive stop loop / stop", timings["naive stop loop"] / timings["stop"]))
-        for name, seconds, calls in fleet_scenario(bench):
-            print("%-11s %-38s %7d %9.2f" % ("3 each", name, calls, seconds))
+        if not options.only_fleet:
+            for name, seconds, calls in fleet_scenario(bench):
+                print("%-11s %-38s %7d %9.2f" % ("3 each", name, calls, seconds))
+        if options.fleet:
+            print_fleet_scale(fleet_scale(bench, options.fleet, options.forks), options.forks)
 
 
 if __name__ == "__main__":
