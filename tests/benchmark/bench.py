@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,7 @@ class Bench:
     def __init__(self, root: str, latency: float) -> None:
         self.root = root
         self.state = os.path.join(root, "state.json")
+        self.cpu = 0.0
         self.env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "ANSIBLE_"))}
         self.env.update({
             "PATH": os.pathsep.join([os.path.join(ROOT, "tests", "simulator", "bin"), BIN, os.environ.get("PATH", "")]),
@@ -66,9 +68,14 @@ class Bench:
     def timed(self, argv: list[str]) -> tuple[float, int]:
         log = eksctl_simulator.log_path_for(self.state)
         before = len(eksctl_simulator.read_log(self.state, log))
+        cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         completed = subprocess.run(argv, env=self.env, cwd=self.root, capture_output=True, text=True, check=False)
         elapsed = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The CPU seconds of every process of the step (Ansible's workers, the modules, each simulated eksctl): what bounds
+        # a large fleet's wall time on a small controller.
+        self.cpu = (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
         if completed.returncode != 0:
             raise SystemExit("benchmark step failed: %s\n%s\n%s" % (argv, completed.stdout, completed.stderr))
         return elapsed, len(eksctl_simulator.read_log(self.state, log)) - before
@@ -110,7 +117,7 @@ def fleet_scenario(bench: Bench) -> list[tuple[str, float, int]]:
     return [("stop 1 cluster (-e cluster=)", *one), ("stop 10 clusters (inventory, -f 10)", *fleet)]
 
 
-def fleet_scale(bench: Bench, counts: list[int], forks: int) -> list[tuple[int, str, float, int]]:
+def fleet_scale(bench: Bench, counts: list[int], forks: int) -> list[tuple[int, str, float, int, float]]:
     """The inventory read, the stop and the start of fleets of ``counts`` clusters of five nodegroups, through the
     inventory plugin and the shipped playbooks (each playbook run reads the inventory too)."""
     inventory = os.path.join(bench.root, "scale.eks_clusters.yml")
@@ -122,18 +129,19 @@ def fleet_scale(bench: Bench, counts: list[int], forks: int) -> list[tuple[int, 
         bench.reset(records)
         recording = os.path.join(bench.root, "recordings-%d.json" % count)
         run = ["-i", inventory, "-f", str(forks), "-e", "recording_path=%s" % recording]
-        rows.append((count, "inventory", *bench.timed([os.path.join(BIN, "ansible-inventory"), "-i", inventory, "--list"])))
-        rows.append((count, "stop", *bench.timed([os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.stop"] + run)))
-        rows.append((count, "start", *bench.timed([os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.start"] + run)))
+        for name, argv in (("inventory", [os.path.join(BIN, "ansible-inventory"), "-i", inventory, "--list"]),
+                           ("stop", [os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.stop"] + run),
+                           ("start", [os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.start"] + run)):
+            rows.append((count, name, *bench.timed(argv), bench.cpu))
     return rows
 
 
-def print_fleet_scale(rows: list[tuple[int, str, float, int]], forks: int) -> None:
-    print("%-11s %-38s %7s %9s" % ("clusters", "fleet of 5 nodegroups each, -f %d" % forks, "calls", "seconds"))
-    seconds = {(count, name): elapsed for count, name, elapsed, _calls in rows}
-    for count, name, elapsed, calls in rows:
-        print("%-11d %-38s %7d %9.2f" % (count, name, calls, elapsed))
-    counts = sorted({count for count, _name, _elapsed, _calls in rows})
+def print_fleet_scale(rows: list[tuple[int, str, float, int, float]], forks: int) -> None:
+    print("%-11s %-38s %7s %9s %9s" % ("clusters", "fleet of 5 nodegroups each, -f %d" % forks, "calls", "seconds", "CPU s"))
+    seconds = {(count, name): elapsed for count, name, elapsed, _calls, _cpu in rows}
+    for count, name, elapsed, calls, cpu in rows:
+        print("%-11d %-38s %7d %9.2f %9.2f" % (count, name, calls, elapsed, cpu))
+    counts = sorted({row[0] for row in rows})
     for name in ("inventory", "stop", "start"):
         for count in counts[1:]:
             print("%-11d %-38s %17.2fx" % (count, "%s / %s at %d" % (name, name, counts[0]), seconds[(count, name)] / seconds[(counts[0], name)]))
