@@ -121,12 +121,12 @@ def fleet_scenario(bench: Bench) -> list[tuple[str, float, int]]:
     return [("stop 1 cluster (-e cluster=)", *one), ("stop 10 clusters (inventory, -f 10)", *fleet)]
 
 
-def fleet_scale(bench: Bench, counts: list[int], forks: int) -> list[tuple[int, str, float, int, float]]:
+def fleet_scale(bench: Bench, counts: list[int], forks: int, parallelism: int | None = None) -> list[tuple[int, str, float, int, float]]:
     """The inventory read, the stop and the start of fleets of ``counts`` clusters of five nodegroups, through the
     inventory plugin and the shipped playbooks (each playbook run reads the inventory too)."""
     inventory = os.path.join(bench.root, "scale.eks_clusters.yml")
     with open(inventory, "w", encoding="utf-8") as handle:
-        handle.write(fleets.INVENTORY)
+        handle.write(fleets.INVENTORY + ("parallelism: %d\n" % parallelism if parallelism else ""))
     rows = []
     for count in counts:
         records, _expected = fleets.clusters(count)
@@ -160,6 +160,7 @@ def main() -> None:
     parser.add_argument("--fleet", type=int, nargs="*", default=[1, 10, 100], help="cluster counts of the fleet scenario")
     parser.add_argument("--forks", type=int, default=20, help="ansible-playbook -f of the fleet scenario")
     parser.add_argument("--only-fleet", action="store_true", help="run the fleet scenario only")
+    parser.add_argument("--inventory-parallelism", type=int, help="the fleet inventory's parallelism (default: the plugin's)")
     options = parser.parse_args()
     print("eksctl simulator latency: %.2fs per call; %d CPUs; ansible via %s" % (options.latency, os.cpu_count() or 0, BIN))
     print("%-11s %-38s %7s %9s" % ("nodegroups", "scenario", "calls", "seconds"))
@@ -178,7 +179,7 @@ def main() -> None:
             for name, seconds, calls in fleet_scenario(bench):
                 print("%-11s %-38s %7d %9.2f" % ("3 each", name, calls, seconds))
         if options.fleet:
-            print_fleet_scale(fleet_scale(bench, options.fleet, options.forks), options.forks)
+            print_fleet_scale(fleet_scale(bench, options.fleet, options.forks, options.inventory_parallelism), options.forks)
 
 
 if __name__ == "__main__":
