@@ -74,7 +74,7 @@ _value:
       sum of their estimated savings (V(null) when no host was given prices), and C(savings_partial), V(true) when a host's
       figures leave out a nodegroup (no recorded stop time, or no price for its instance type).
     - C(lines), the summary as a person reads it, then one line per failed cluster and per nodegroup a stop could not stop; a
-      preview has one line per cluster instead. It stays one screen at any fleet size: each list of the first line names at most
+      preview has one line per cluster instead. It stays one screen at any fleet size, as each list of the first line names at most
       10 clusters and the lines under it are at most 20, each followed by C(... and N more); the other keys name every cluster.
     - A cluster is named by its inventory host name (C(<cluster>.<region>) for the eks_clusters inventory), or by O(cluster).
   type: dict

@@ -24,6 +24,8 @@ FORKS = "20"
 FAILING = 42
 FAILING_NODEGROUP = "ng-3"
 FAILURE = "api error InternalFailure: the fleet test's failure"
+# The latency from the environment: given in the state instead, every call would read the whole state once more for it.
+ENV = {"EKSCTL_SIM_LATENCY": str(LATENCY)}
 
 
 def summary_block(stdout: str) -> list[str]:
@@ -39,7 +41,7 @@ def test_hundred_clusters_night_and_morning_with_throttling_and_a_failure(sim):
 
     def seed(state):
         state["clusters"].extend(records)
-        state["settings"].update(latency=LATENCY, throttle_every=THROTTLE_EVERY)
+        state["settings"].update(throttle_every=THROTTLE_EVERY)
         # Not retried (an InternalFailure), and only once: the cluster's other nodegroups are stopped, this one is not.
         state["faults"].append({"kind": "fail", "command": "scale nodegroup", "count": 1,
                                 "match": "--cluster=%s --name=%s " % (failing_name, FAILING_NODEGROUP),
@@ -51,7 +53,7 @@ def test_hundred_clusters_night_and_morning_with_throttling_and_a_failure(sim):
     recording = os.path.join(sim.home, ".ansible", "eks_tools.eksctl", "recordings.json")
 
     # The night: every cluster stopped but one, which fails the play and is named in a summary that fits a screen.
-    _results, night = sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "-f", FORKS, check=False)
+    _results, night = sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "-f", FORKS, env=ENV, check=False)
     with open(os.path.join(sim.root, "night.txt"), "w", encoding="utf-8") as handle:
         handle.write(night.stdout)
     assert night.returncode == 2, night.stdout[-4000:] + night.stderr[-4000:]
@@ -84,12 +86,12 @@ def test_hundred_clusters_night_and_morning_with_throttling_and_a_failure(sim):
         assert {nodegroup: kept[nodegroup] for nodegroup in wanted} == wanted, name
 
     # The rerun of the failed cluster (the fault has passed) stops the rest of it, and keeps the first stop's sizes.
-    _results, rerun = sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "--limit", failing_host)
+    _results, rerun = sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "--limit", failing_host, env=ENV)
     assert "fleet 1 cluster(s): 1 stopped, 0 unchanged, 0 failed" in rerun.stdout
     assert all(size[:2] == (0, 0) for size in sim.sizes(failing_name, failing_region).values())
 
     # The morning: every size comes back exactly, the failed cluster's included.
-    _results, morning = sim.playbook("eks_tools.eksctl.start", "-i", inventory, "-f", FORKS, check=False)
+    _results, morning = sim.playbook("eks_tools.eksctl.start", "-i", inventory, "-f", FORKS, env=ENV, check=False)
     assert morning.returncode == 0, morning.stdout[-4000:] + morning.stderr[-4000:]
     lines = summary_block(morning.stdout)
     assert len(lines) <= 20 and "fleet %d cluster(s): %d started, 0 unchanged, 0 failed" % (CLUSTERS, CLUSTERS) in " ".join(lines)
