@@ -74,7 +74,8 @@ _value:
       sum of their estimated savings (V(null) when no host was given prices), and C(savings_partial), V(true) when a host's
       figures leave out a nodegroup (no recorded stop time, or no price for its instance type).
     - C(lines), the summary as a person reads it, then one line per failed cluster and per nodegroup a stop could not stop; a
-      preview has one line per cluster instead.
+      preview has one line per cluster instead. It stays one screen at any fleet size, as each list of the first line names at most
+      10 clusters and the lines under it are at most 20, each followed by C(... and N more); the other keys name every cluster.
     - A cluster is named by its inventory host name (C(<cluster>.<region>) for the eks_clusters inventory), or by O(cluster).
   type: dict
   sample: {"state": "stopped", "preview": false, "clusters": 3, "stopped": 2, "unchanged": 0, "failed": 1, "nodes_before": 14,
@@ -91,6 +92,10 @@ STATES = ("stopped", "started", "status")
 DONE = {"stopped": "stopped", "started": "started"}
 WOULD = {"stopped": "would_stop", "started": "would_start"}
 UNSCALABLE = "eksctl cannot scale it"
+# The printed summary stays one screen at any fleet size: at most this many names in a list of the headline, and this many
+# lines under it; the rest is counted ("... and 85 more"). The dictionary keeps every cluster, for AWX and notifications.
+SHOWN_NAMES = 10
+SHOWN_LINES = 20
 
 
 def _nodegroups(result: dict[str, t.Any]) -> list[dict[str, t.Any]]:
@@ -188,6 +193,18 @@ def _preview(name: str, result: dict[str, t.Any], state: str | None, not_stopped
     return "  %s %s" % (name, "; ".join(parts) or "would stay as it is")
 
 
+def _capped(items: t.Sequence[str], limit: int, separator: str = ", ") -> str:
+    """The first ``limit`` items joined, and how many more there are."""
+    shown = list(items[:limit])
+    if len(items) > limit:
+        shown.append("... and %d more" % (len(items) - limit))
+    return separator.join(shown)
+
+
+def _capped_lines(lines: list[str], limit: int = SHOWN_LINES) -> list[str]:
+    return lines if len(lines) <= limit else lines[:limit] + ["  ... and %d more" % (len(lines) - limit)]
+
+
 def _headline(summary: dict[str, t.Any]) -> str:
     state, preview = summary["state"], summary["preview"]
     nodes = (summary["nodes_before"], summary["nodes_after"])
@@ -209,12 +226,12 @@ def _headline(summary: dict[str, t.Any]) -> str:
         if summary["savings_partial"]:
             line += " (partial)"
     if summary["failed_clusters"]:
-        line += "; failed: " + ", ".join(summary["failed_clusters"])
+        line += "; failed: " + _capped(list(summary["failed_clusters"]), SHOWN_NAMES)
     if summary["kept_stopped"]:
-        line += "; %s, nothing recorded: %s" % ("would stay stopped" if preview else "kept stopped", ", ".join(summary["kept_stopped"]))
+        line += "; %s, nothing recorded: %s" % ("would stay stopped" if preview else "kept stopped", _capped(list(summary["kept_stopped"]), SHOWN_NAMES))
     if summary["not_stopped"]:
-        line += "; %s: %s" % ("would not stop" if preview else "not stopped", ", ".join(
-            "%s (%s)" % (name, ", ".join(sorted(nodegroups))) for name, nodegroups in summary["not_stopped"].items()))
+        line += "; %s: %s" % ("would not stop" if preview else "not stopped", _capped(
+            ["%s (%s)" % (name, ", ".join(sorted(nodegroups))) for name, nodegroups in summary["not_stopped"].items()], SHOWN_NAMES))
     return line
 
 
@@ -269,7 +286,7 @@ def fleet_summary(results: dict[str, t.Any], state: str, preview: bool = False, 
         summary["node_hours_avoided"] = round(summary["node_hours_avoided"], 2)
         if summary["estimated_saving"] is not None:
             summary["estimated_saving"] = round(summary["estimated_saving"], 2)
-    summary["lines"] = [_headline(summary)] + details
+    summary["lines"] = [_headline(summary)] + _capped_lines(details)
     return summary
 
 

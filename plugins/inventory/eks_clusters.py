@@ -86,9 +86,13 @@ options:
     type: int
     default: 300
   parallelism:
-    description: How many eksctl calls may run at the same time, from V(1) to V(100).
+    description:
+      - How many eksctl calls may run at the same time, from V(1) to V(100).
+      - With O(phase_groups=true) the inventory makes one call per cluster, so a fleet of a hundred clusters is read in
+        about 100 / O(parallelism) rounds of one call each. eksctl retries throttling, and so does the plugin; lower it if
+        AWS keeps throttling the account.
     type: int
-    default: 10
+    default: 25
 notes:
   - ansible-core turns an inventory source that fails into a warning and goes on with the others, and C(ansible-inventory) then exits
     0; a plugin cannot change that (ansible-core catches every error a plugin raises). Set E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true)

@@ -5,6 +5,10 @@
 Every eksctl call of the simulator sleeps EKSCTL_SIM_LATENCY seconds (0.5 by default), standing for
 the STS and EKS round trips a real eksctl call makes. Run with ``make bench``; it prints a table.
 It is a measurement, not a test: nothing here passes or fails.
+
+The fleet part (``--fleet 1 10 100``) reads the inventory, then stops and starts fleets of 1, 10 and 100 clusters of five
+nodegroups (tests/utils/fleets.py) through the eks_clusters inventory and the shipped playbooks, side by side at the same
+latency, and prints each step's wall time, eksctl calls and CPU seconds, and each step's ratio to the smaller fleets.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+sys.path[:0] = [os.path.join(ROOT, "tests", "simulator"), os.path.join(ROOT, "tests", "utils")]
 
 import eksctl_simulator  # noqa: E402  pylint: disable=wrong-import-position
+import fleets  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 REGION = "eu-north-1"
@@ -41,6 +47,7 @@ class Bench:
     def __init__(self, root: str, latency: float) -> None:
         self.root = root
         self.state = os.path.join(root, "state.json")
+        self.cpu = 0.0
         self.env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "ANSIBLE_"))}
         self.env.update({
             "PATH": os.pathsep.join([os.path.join(ROOT, "tests", "simulator", "bin"), BIN, os.environ.get("PATH", "")]),
@@ -65,9 +72,14 @@ class Bench:
     def timed(self, argv: list[str]) -> tuple[float, int]:
         log = eksctl_simulator.log_path_for(self.state)
         before = len(eksctl_simulator.read_log(self.state, log))
+        cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         completed = subprocess.run(argv, env=self.env, cwd=self.root, capture_output=True, text=True, check=False)
         elapsed = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The CPU seconds of every process of the step (Ansible's workers, the modules, each simulated eksctl): what bounds
+        # a large fleet's wall time on a small controller.
+        self.cpu = (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
         if completed.returncode != 0:
             raise SystemExit("benchmark step failed: %s\n%s\n%s" % (argv, completed.stdout, completed.stderr))
         return elapsed, len(eksctl_simulator.read_log(self.state, log)) - before
@@ -109,15 +121,53 @@ def fleet_scenario(bench: Bench) -> list[tuple[str, float, int]]:
     return [("stop 1 cluster (-e cluster=)", *one), ("stop 10 clusters (inventory, -f 10)", *fleet)]
 
 
+def fleet_scale(bench: Bench, counts: list[int], forks: int, parallelism: int | None = None) -> list[tuple[int, str, float, int, float]]:
+    """The inventory read, the stop and the start of fleets of ``counts`` clusters of five nodegroups, through the
+    inventory plugin and the shipped playbooks (each playbook run reads the inventory too)."""
+    inventory = os.path.join(bench.root, "scale.eks_clusters.yml")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write(fleets.INVENTORY + ("parallelism: %d\n" % parallelism if parallelism else ""))
+    rows = []
+    for count in counts:
+        records, _expected = fleets.clusters(count)
+        bench.reset(records)
+        recording = os.path.join(bench.root, "recordings-%d.json" % count)
+        run = ["-i", inventory, "-f", str(forks), "-e", "recording_path=%s" % recording]
+        for name, argv in (("inventory", [os.path.join(BIN, "ansible-inventory"), "-i", inventory, "--list"]),
+                           ("stop", [os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.stop"] + run),
+                           ("start", [os.path.join(BIN, "ansible-playbook"), "eks_tools.eksctl.start"] + run)):
+            rows.append((count, name, *bench.timed(argv), bench.cpu))
+    return rows
+
+
+def print_fleet_scale(rows: list[tuple[int, str, float, int, float]], forks: int) -> None:
+    print("%-11s %-38s %7s %9s %9s" % ("clusters", "fleet of 5 nodegroups each, -f %d" % forks, "calls", "seconds", "CPU s"))
+    seconds = {(count, name): elapsed for count, name, elapsed, _calls, _cpu in rows}
+    for count, name, elapsed, calls, cpu in rows:
+        print("%-11d %-38s %7d %9.2f %9.2f" % (count, name, calls, elapsed, cpu))
+    counts = sorted({row[0] for row in rows})
+    for name in ("inventory", "stop", "start"):
+        for count in counts[1:]:
+            print("%-11d %-38s %17.2fx" % (count, "%s / %s at %d" % (name, name, counts[0]), seconds[(count, name)] / seconds[(counts[0], name)]))
+        for low, high in zip(counts[1:], counts[2:]):
+            print("%-11d %-38s %17.2fx" % (high, "%s / %s at %d" % (name, name, low), seconds[(high, name)] / seconds[(low, name)]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=0.5, help="seconds each simulated eksctl call takes")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 5, 20], help="nodegroup counts")
+    parser.add_argument("--fleet", type=int, nargs="*", default=[1, 10, 100], help="cluster counts of the fleet scenario")
+    parser.add_argument("--forks", type=int, default=20, help="ansible-playbook -f of the fleet scenario")
+    parser.add_argument("--only-fleet", action="store_true", help="run the fleet scenario only")
+    parser.add_argument("--inventory-parallelism", type=int, help="the fleet inventory's parallelism (default: the plugin's)")
     options = parser.parse_args()
     print("eksctl simulator latency: %.2fs per call; %d CPUs; ansible via %s" % (options.latency, os.cpu_count() or 0, BIN))
     print("%-11s %-38s %7s %9s" % ("nodegroups", "scenario", "calls", "seconds"))
     with tempfile.TemporaryDirectory(prefix="eks-bench-") as root:
         bench = Bench(root, options.latency)
+        if options.only_fleet:
+            options.sizes = []
         for count in options.sizes:
             rows = nodegroup_scenarios(bench, count)
             for name, seconds, calls in rows:
@@ -125,8 +175,11 @@ def main() -> None:
             timings = {name: seconds for name, seconds, _calls in rows}
             print("%-11d %-38s %17.2fx" % (count, "stop / no-op stop", timings["stop"] / timings["no-op stop"]))
             print("%-11d %-38s %17.2fx" % (count, "naive stop loop / stop", timings["naive stop loop"] / timings["stop"]))
-        for name, seconds, calls in fleet_scenario(bench):
-            print("%-11s %-38s %7d %9.2f" % ("3 each", name, calls, seconds))
+        if not options.only_fleet:
+            for name, seconds, calls in fleet_scenario(bench):
+                print("%-11s %-38s %7d %9.2f" % ("3 each", name, calls, seconds))
+        if options.fleet:
+            print_fleet_scale(fleet_scale(bench, options.fleet, options.forks, options.inventory_parallelism), options.forks)
 
 
 if __name__ == "__main__":

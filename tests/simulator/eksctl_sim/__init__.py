@@ -58,7 +58,7 @@ Knobs for tests, all kept in the state file:
 ``settings.updating_reads`` (how many ``get nodegroup`` reads a managed
 nodegroup stays ``UPDATING`` after a scale), ``settings.stale_reads`` (how many ``get nodegroup`` reads
 a nodegroup first shows settled at its sizes from before a scale, as an eventually consistent read could;
-0 by default), ``settings.require_credentials``,
+0 by default), ``settings.throttle_every`` (every Nth call is throttled, see ``faults``), ``settings.require_credentials``,
 per cluster ``connector`` and ``kubernetes_api`` (``ok``, ``forbidden``, ``unreachable``),
 and ``faults`` (fail, throttle, hang, print garbage or truncated JSON, answer
 409, fail STS, or kill the calling process, for the next N matching calls).

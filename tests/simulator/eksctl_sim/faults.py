@@ -6,7 +6,10 @@ A fault is ``{"kind": K, "command": "get cluster" | "get nodegroup" | "get farga
 "count": N, "match": "<substring of the argv>"}`` plus what its kind takes. Kinds: ``fail`` (any other kind; an
 ``InternalFailure``, or ``message``), ``throttle``, ``hang`` (``seconds``), ``garbage`` (``output``), ``truncate``
 (half the JSON document), ``resource_in_use`` (409), ``sts`` (an STS refusal), ``kill_parent`` (the caller dies
-after a scale). The settings knobs (``settings.*``) are read where they act: see the simulator's docstring.
+after a scale). The settings knobs (``settings.*``) are read where they act: see the simulator's docstring, except
+``settings.throttle_every``, read here: with N > 0, every Nth call that no fault above matches is throttled (counted in
+``counters.calls`` of the state, under its lock, so a fleet run sees the same share of throttling whatever the order of
+its calls), as AWS throttles a share of a busy account's calls.
 """
 
 from __future__ import annotations
@@ -30,7 +33,19 @@ def take_fault(state: dict, command: str, argv: list[str]) -> dict | None:
             continue
         fault["count"] = fault.get("count", 1) - 1
         return fault
-    return None
+    return _periodic_throttle(state)
+
+
+def _periodic_throttle(state: dict) -> dict | None:
+    every = int(state["settings"].get("throttle_every", 0) or 0)
+    if every <= 0:
+        return None
+    counters = state.setdefault("counters", {})
+    counters["calls"] = counters.get("calls", 0) + 1
+    if counters["calls"] % every:
+        return None
+    counters["throttled"] = counters.get("throttled", 0) + 1
+    return {"kind": "throttle"}
 
 
 def apply_fault(stdout: t.List[str], fault: dict, state: dict, wrap: str, operation: str, document: str = "") -> None:

@@ -131,6 +131,17 @@ def test_stale_reads_show_the_old_sizes_settled_then_the_new_ones(sim, eksctl):
     assert [(read["Status"], read["DesiredCapacity"]) for read in reads] == [("ACTIVE", 3), ("ACTIVE", 3), ("UPDATING", 4), ("ACTIVE", 4)]
 
 
+def test_throttle_every_nth_call_throttles_a_share_and_changes_nothing(sim, eksctl):
+    sim.settings(throttle_every=3)
+    outcomes = [eksctl("scale", "nodegroup", "--cluster=demo", "--name=ng-self", "--nodes=%d" % nodes, "--region=eu-north-1", "--nodes-max=9")
+                for nodes in (2, 3, 4)]
+    rc, _out, err = outcomes[2]
+    assert [outcome[0] for outcome in outcomes] == [0, 0, 1]
+    assert "StatusCode: 429" in err and "ThrottlingException: Rate exceeded" in err and 'scale nodegroup "ng-self"' in err
+    assert sim.sizes("demo")["ng-self"] == (3, 1, 9)
+    assert sim.state()["counters"] == {"calls": 3, "throttled": 1}
+
+
 def test_fargate_profiles_shape_order_and_empty_cases(eksctl):
     region = "--region=eu-west-1"
     rc, out, err = eksctl("get", "fargateprofile", "--cluster=fargate-demo", region, "-o", "json")

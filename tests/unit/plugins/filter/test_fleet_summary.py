@@ -158,3 +158,14 @@ def test_a_start_line_carries_the_savings():
     summary = fleet_summary({"a.eu-north-1": started(10.5, 1.25, partial=True)}, "started")
     assert summary["lines"][0] == ("fleet 1 cluster(s): 1 started, 0 unchanged, 0 failed; desired nodes 0 before, 3 after; the stop saved "
                                    "10.5 node-hours, about 1.25 (partial)")
+
+
+def test_a_hundred_failed_clusters_still_fit_one_screen_and_the_dictionary_keeps_them_all():
+    results = {"dev-%03d.eu-north-1" % index: result(True, (2, 2), failed=True, msg="Failed to scale nodegroup(s) x") for index in range(100)}
+    results.update(("ok-%03d.eu-north-1" % index, result(True, (2, 0))) for index in range(100))
+    summary = fleet_summary(results, "stopped")
+    assert len(summary["failed_clusters"]) == 100 and summary["failed"] == 100 and summary["stopped"] == 100
+    headline, *details = summary["lines"]
+    assert headline.endswith("; failed: %s, ... and 90 more" % ", ".join("dev-%03d.eu-north-1" % index for index in range(10)))
+    assert details[:1] == ["  dev-000.eu-north-1 failed: Failed to scale nodegroup(s) x"] and len(details) == 21
+    assert details[-1] == "  ... and 80 more"
