@@ -14,8 +14,10 @@ description:
   - "For a stop (and the report's preview of one), the cluster's tags decide: C(eks_tools.eksctl/power=always-on) always leaves it
     running; C(eks_tools.eksctl/skip-until) leaves it running until that time (an ISO 8601 date or date-time; a date-time without
     a zone is UTC, a date is 00:00 UTC of that date)."
-  - A start never skips a cluster for its tags. A cluster that was always on was never stopped, so its start finds it running and
-    changes nothing; a cluster tagged to skip after the last stop must still be started.
+  - A start never skips a cluster for its tags (C(skip=false)), but keeps their C(reason): a cluster tagged after the last stop must
+    still be started with what that stop recorded, while one the stop left running has nothing recorded. For such a cluster,
+    C(exempt_start) turns the start's failure for nodegroups with nothing recorded (at zero because their owners keep them there)
+    into a note: the stop never visited the cluster, so no recording is missing.
   - A malformed tag value is named in C(problems) and treated as absent; an expired C(skip-until) is named in C(notes) and ignored.
 options:
   _input:
@@ -37,6 +39,10 @@ author:
 """
 
 EXAMPLES = r"""
+- name: A start's result on a cluster its tags keep out of the stop
+  ansible.builtin.set_fact:
+    result: "{{ failed_result | eks_tools.eksctl.exempt_start(exception) }}"
+
 - name: Decide whether tonight's stop leaves this cluster running
   ansible.builtin.set_fact:
     exception: "{{ eks_cluster_exception_tags | default({}) | eks_tools.eksctl.cluster_exception('stopped') }}"
@@ -47,7 +53,8 @@ _value:
   description:
     - C(skip), whether the run leaves the cluster as it is; C(reason), V(always-on), V(skip-until) or V(skip_dates) (V(null) when
       not skipped); C(until), for V(skip-until), the time in UTC (ISO 8601); C(date) and C(timezone), for V(skip_dates).
-    - C(notes), one line per expired tag ignored, and C(problems), one line per malformed tag ignored.
+    - C(notes), one line per expired tag ignored, and C(problems), one line per malformed tag ignored (both empty for a start).
+    - For a start, C(skip) is V(false) and C(reason) and C(until) are those a stop would have.
   type: dict
   sample: {"skip": true, "reason": "skip-until", "until": "2026-12-27T00:00:00Z", "notes": [], "problems": []}
 """
@@ -68,11 +75,29 @@ def cluster_exception(tags: t.Any, state: str, skip_date: t.Any = None, now: dat
     if isinstance(skip_date, dict) and skip_date.get("date"):
         return {"skip": True, "reason": _schedule.REASON_SKIP_DATE, "until": None, "date": str(skip_date["date"]),
                 "timezone": str(skip_date.get("timezone") or "UTC"), "notes": [], "problems": []}
-    if state == "started":
-        return {"skip": False, "reason": None, "until": None, "notes": [], "problems": []}
-    return _schedule.cluster_exception(tags, now or datetime.datetime.now(datetime.timezone.utc))
+    decision = _schedule.cluster_exception(tags, now or datetime.datetime.now(datetime.timezone.utc))
+    # A start acts on every cluster; the reason stays for exempt_start, the notes were the stop's to give.
+    return dict(decision, skip=False, notes=[], problems=[]) if state == "started" else decision
+
+
+def exempt_start(result: t.Any, exception: t.Any) -> t.Any:
+    """A start that failed only for nodegroups with nothing recorded, on a cluster its tags keep out of the stop: not a failure,
+    those nodegroups left as they are and named in a note. Any other result is returned as it is."""
+    reason = exception.get("reason") if isinstance(exception, dict) else None
+    if not isinstance(result, dict) or not result.get("failed") or reason not in (_schedule.REASON_ALWAYS_ON, _schedule.REASON_SKIP_UNTIL):
+        return result
+    nodegroups = [entry for entry in result.get("nodegroups") or [] if isinstance(entry, dict)]
+    actions = [entry.get("action") for entry in nodegroups]
+    if "kept_stopped" not in actions or any(action in ("failed", "not_attempted") for action in actions):
+        return result
+    kept = sorted(str(entry.get("name")) for entry in nodegroups if entry.get("action") == "kept_stopped")
+    note = "nodegroup(s) %s: nothing recorded, left as they are; the stop leaves this cluster running (%s)" % (", ".join(kept), reason)
+    exempted = {key: value for key, value in result.items() if key not in ("failed", "msg", "exception")}
+    exempted["nodegroups"] = [dict(entry, action="unchanged") if entry.get("action") == "kept_stopped" else entry for entry in nodegroups]
+    exempted.update(failed=False, exception=dict(exception, notes=list(exception.get("notes") or []) + [note]))
+    return exempted
 
 
 class FilterModule:
     def filters(self) -> dict[str, t.Callable[..., dict[str, t.Any]]]:
-        return {"cluster_exception": cluster_exception}
+        return {"cluster_exception": cluster_exception, "exempt_start": exempt_start}

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.eks_tools.eksctl.plugins.filter.cluster_exception import cluster_exception as exception_filter
+from ansible_collections.eks_tools.eksctl.plugins.filter.cluster_exception import cluster_exception as exception_filter, exempt_start
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import InvalidRequest
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils import _schedule
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._playbook_input import Inventory, check
@@ -184,3 +184,28 @@ def test_bad_values_fail_the_check_in_one_line_naming_the_variable(given, messag
     with pytest.raises(InvalidRequest) as caught:
         check("stop", given, fleet(), now=NOW)
     assert caught.value.msg == message
+
+
+# ---------------------------------------------------------------------------- a start on a cluster the stop leaves running
+
+UNRECORDED = {"failed": True, "msg": "cluster 'dev-00': no recording of nodegroup(s) batch anywhere, so they were kept stopped; ...",
+              "nodegroups": [{"name": "web", "action": "unchanged"}, {"name": "batch", "action": "kept_stopped"}]}
+
+
+def test_a_start_on_a_cluster_the_stop_leaves_running_does_not_fail_for_what_was_never_recorded():
+    exempted = exempt_start(UNRECORDED, exception_filter({POWER: "always-on"}, "started", now=NOW))
+    assert exempted["failed"] is False and "msg" not in exempted
+    assert [entry["action"] for entry in exempted["nodegroups"]] == ["unchanged", "unchanged"]
+    assert exempted["exception"]["notes"] == [
+        "nodegroup(s) batch: nothing recorded, left as they are; the stop leaves this cluster running (always-on)"]
+
+
+@pytest.mark.parametrize("result, tags", [
+    (UNRECORDED, {}),                                                                      # no exception: a lost recording
+    (UNRECORDED, {SKIP: "2020-01-01"}),                                                    # expired: the stop did visit it
+    (dict(UNRECORDED, nodegroups=UNRECORDED["nodegroups"] + [{"name": "x", "action": "failed"}]), {POWER: "always-on"}),
+    ({"failed": True, "msg": "AccessDenied"}, {POWER: "always-on"}),
+    ({"changed": True, "nodegroups": []}, {POWER: "always-on"}),
+])
+def test_every_other_start_result_is_left_as_it_is(result, tags):
+    assert exempt_start(result, exception_filter(tags, "started", now=NOW)) is result
