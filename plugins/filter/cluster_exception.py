@@ -14,10 +14,10 @@ description:
   - "For a stop (and the report's preview of one), the cluster's tags decide: C(eks_tools.eksctl/power=always-on) always leaves it
     running; C(eks_tools.eksctl/skip-until) leaves it running until that time (an ISO 8601 date or date-time; a date-time without
     a zone is UTC, a date is 00:00 UTC of that date)."
-  - A start never skips a cluster for its tags (C(skip=false)), but keeps their C(reason): a cluster tagged after the last stop must
+  - A start never skips a cluster for its tags (C(skip=false)), but keeps their C(reason). A cluster tagged after the last stop must
     still be started with what that stop recorded, while one the stop left running has nothing recorded. For such a cluster,
-    C(exempt_start) turns the start's failure for nodegroups with nothing recorded (at zero because their owners keep them there)
-    into a note: the stop never visited the cluster, so no recording is missing.
+    the filter C(eks_tools.eksctl.exempt_start) turns the start's failure for nodegroups with nothing recorded (at zero because their owners keep them there)
+    into a note, since the stop never visited the cluster and no recording is missing.
   - A malformed tag value is named in C(problems) and treated as absent; an expired C(skip-until) is named in C(notes) and ignored.
 options:
   _input:
@@ -39,10 +39,6 @@ author:
 """
 
 EXAMPLES = r"""
-- name: A start's result on a cluster its tags keep out of the stop
-  ansible.builtin.set_fact:
-    result: "{{ failed_result | eks_tools.eksctl.exempt_start(exception) }}"
-
 - name: Decide whether tonight's stop leaves this cluster running
   ansible.builtin.set_fact:
     exception: "{{ eks_cluster_exception_tags | default({}) | eks_tools.eksctl.cluster_exception('stopped') }}"
@@ -80,24 +76,6 @@ def cluster_exception(tags: t.Any, state: str, skip_date: t.Any = None, now: dat
     return dict(decision, skip=False, notes=[], problems=[]) if state == "started" else decision
 
 
-def exempt_start(result: t.Any, exception: t.Any) -> t.Any:
-    """A start that failed only for nodegroups with nothing recorded, on a cluster its tags keep out of the stop: not a failure,
-    those nodegroups left as they are and named in a note. Any other result is returned as it is."""
-    reason = exception.get("reason") if isinstance(exception, dict) else None
-    if not isinstance(result, dict) or not result.get("failed") or reason not in (_schedule.REASON_ALWAYS_ON, _schedule.REASON_SKIP_UNTIL):
-        return result
-    nodegroups = [entry for entry in result.get("nodegroups") or [] if isinstance(entry, dict)]
-    actions = [entry.get("action") for entry in nodegroups]
-    if "kept_stopped" not in actions or any(action in ("failed", "not_attempted") for action in actions):
-        return result
-    kept = sorted(str(entry.get("name")) for entry in nodegroups if entry.get("action") == "kept_stopped")
-    note = "nodegroup(s) %s: nothing recorded, left as they are; the stop leaves this cluster running (%s)" % (", ".join(kept), reason)
-    exempted = {key: value for key, value in result.items() if key not in ("failed", "msg", "exception")}
-    exempted["nodegroups"] = [dict(entry, action="unchanged") if entry.get("action") == "kept_stopped" else entry for entry in nodegroups]
-    exempted.update(failed=False, exception=dict(exception, notes=list(exception.get("notes") or []) + [note]))
-    return exempted
-
-
 class FilterModule:
     def filters(self) -> dict[str, t.Callable[..., dict[str, t.Any]]]:
-        return {"cluster_exception": cluster_exception, "exempt_start": exempt_start}
+        return {"cluster_exception": cluster_exception}

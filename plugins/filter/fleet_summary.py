@@ -16,6 +16,9 @@ description:
     (C(would stop), C(would start at ...), C(would stay stopped)) and counts nothing as stopped or started.
   - For a start it also sums the savings ledger of every host (RV(eks_tools.eksctl.eks_nodegroup_scale#module:savings.total)),
     so a notification can say how many node-hours the stop avoided and, when the start was given prices, about how much it saved.
+  - Names the clusters an exception left as they are (C(skipped)), the cluster tags it ignored as expired or malformed
+    (C(exception_notes)), and after a start the nodegroups found started behind its back (C(restarted_externally)), whose savings
+    the module never counts. On a day of C(skip_dates) (O(skip_date)) the summary is one line.
   - Names, per cluster, the nodegroups a stop left running because eksctl cannot scale them (C(nodegroups[].action=skipped) with
     its C(reason), or a C(still_running) entry of kind C(unscalable_nodegroup)).
 options:
@@ -41,6 +44,11 @@ options:
   region:
     description: The region of O(cluster) when the result does not name it.
     type: str
+  skip_date:
+    description:
+      - The C(skip_date) of the checked playbook input (M(eks_tools.eksctl.playbook_input)), the date and the zone, when today is
+        one of the variable C(skip_dates); V(null) otherwise.
+    type: dict
 author:
   - eks_tools.eksctl contributors (@eks-tools)
 """
@@ -73,13 +81,19 @@ _value:
     - For V(started) also C(node_hours_avoided), the sum of the hosts' node-hours avoided (2 decimals), C(estimated_saving), the
       sum of their estimated savings (V(null) when no host was given prices), and C(savings_partial), V(true) when a host's
       figures leave out a nodegroup (no recorded stop time, or no price for its instance type).
+    - C(skipped), cluster to why an exception left it as it is (C(reason) V(always-on), V(skip-until) with C(until) in UTC, or
+      V(skip_dates) with C(date) and C(timezone)); for a report, what the next stop would skip. C(exception_notes), cluster to the
+      lines of its tags ignored (expired or malformed) and of nodegroups a start left as they are. C(skip_date), O(skip_date).
+    - For V(started) also C(restarted_externally), cluster to the start's
+      RV(eks_tools.eksctl.eks_nodegroup_scale#module:restarted_externally) (nodegroup to the sizes recorded and found).
     - C(lines), the summary as a person reads it, then one line per failed cluster and per nodegroup a stop could not stop; a
       preview has one line per cluster instead.
     - A cluster is named by its inventory host name (C(<cluster>.<region>) for the eks_clusters inventory), or by O(cluster).
   type: dict
   sample: {"state": "stopped", "preview": false, "clusters": 3, "stopped": 2, "unchanged": 0, "failed": 1, "nodes_before": 14,
            "nodes_after": 0, "failed_clusters": {"dev-02.us-east-1": "Failed to scale nodegroup(s) web of cluster 'dev-02': ..."},
-           "kept_stopped": {}, "not_stopped": {},
+           "kept_stopped": {}, "not_stopped": {}, "skipped": {"ops-01.eu-north-1": {"reason": "always-on"}}, "exception_notes": {},
+           "skip_date": null,
            "lines": ["fleet 3 cluster(s): 2 stopped, 0 unchanged, 1 failed; desired nodes 14 before, 0 after; failed: dev-02.us-east-1"]}
 """
 
@@ -248,10 +262,10 @@ def _headline(summary: dict[str, t.Any]) -> str:
 
 def _skip_date_line(summary: dict[str, t.Any]) -> str:
     verb = {"stopped": "stop", "started": "start"}.get(summary["state"], "stop or start")
+    why = _why(dict(summary["skip_date"], reason="skip_dates"))
     if summary["state"] == "status":
-        return "today the %s is skipped: %s; it would change nothing" % (verb, _why(dict(summary["skip_date"], reason="skip_dates")))
-    return "fleet %s skipped: %s; nothing changed on %d cluster(s)" % (verb, _why(dict(summary["skip_date"], reason="skip_dates")),
-                                                                      summary["clusters"])
+        return "today the %s is skipped: %s; it would change nothing" % (verb, why)
+    return "fleet %s skipped: %s; nothing changed on %d cluster(s)" % (verb, why, summary["clusters"])
 
 
 def _exceptions(summary: dict[str, t.Any], name: str, result: dict[str, t.Any], details: list[str], preview: bool, left: bool) -> None:

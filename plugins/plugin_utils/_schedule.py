@@ -75,7 +75,7 @@ def cluster_exception(tags: t.Mapping[str, t.Any] | None, now: datetime.datetime
             until = parse_skip_until(value)
         except ValueError:
             problems.append("tag %s=%s is not an ISO 8601 date or date-time (such as 2026-12-27 or 2026-12-27T06:00:00Z): ignored"
-                         % (SKIP_UNTIL_TAG, _shown(value)))
+                            % (SKIP_UNTIL_TAG, _shown(value)))
         else:
             if until <= now:
                 notes.append("tag %s=%s has expired (%s): ignored" % (SKIP_UNTIL_TAG, _shown(value), iso(until)))

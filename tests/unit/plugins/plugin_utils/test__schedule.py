@@ -8,7 +8,8 @@ import datetime
 
 import pytest
 
-from ansible_collections.eks_tools.eksctl.plugins.filter.cluster_exception import cluster_exception as exception_filter, exempt_start
+from ansible_collections.eks_tools.eksctl.plugins.filter.cluster_exception import cluster_exception as exception_filter
+from ansible_collections.eks_tools.eksctl.plugins.filter.exempt_start import exempt_start
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._errors import InvalidRequest
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils import _schedule
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._playbook_input import Inventory, check
