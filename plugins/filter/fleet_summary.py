@@ -16,6 +16,9 @@ description:
     (C(would stop), C(would start at ...), C(would stay stopped)) and counts nothing as stopped or started.
   - For a start it also sums the savings ledger of every host (RV(eks_tools.eksctl.eks_nodegroup_scale#module:savings.total)),
     so a notification can say how many node-hours the stop avoided and, when the start was given prices, about how much it saved.
+  - Names the clusters an exception left as they are (C(skipped)), the cluster tags it ignored as expired or malformed
+    (C(exception_notes)), and after a start the nodegroups found started behind its back (C(restarted_externally)), whose savings
+    the module never counts. On a day of C(skip_dates) (O(skip_date)) the summary is one line.
   - Names, per cluster, the nodegroups a stop left running because eksctl cannot scale them (C(nodegroups[].action=skipped) with
     its C(reason), or a C(still_running) entry of kind C(unscalable_nodegroup)).
 options:
@@ -41,6 +44,11 @@ options:
   region:
     description: The region of O(cluster) when the result does not name it.
     type: str
+  skip_date:
+    description:
+      - The C(skip_date) of the checked playbook input (M(eks_tools.eksctl.playbook_input)), the date and the zone, when today is
+        one of the variable C(skip_dates); V(null) otherwise.
+    type: dict
 author:
   - eks_tools.eksctl contributors (@eks-tools)
 """
@@ -73,6 +81,11 @@ _value:
     - For V(started) also C(node_hours_avoided), the sum of the hosts' node-hours avoided (2 decimals), C(estimated_saving), the
       sum of their estimated savings (V(null) when no host was given prices), and C(savings_partial), V(true) when a host's
       figures leave out a nodegroup (no recorded stop time, or no price for its instance type).
+    - C(skipped), cluster to why an exception left it as it is (C(reason) V(always-on), V(skip-until) with C(until) in UTC, or
+      V(skip_dates) with C(date) and C(timezone)); for a report, what the next stop would skip. C(exception_notes), cluster to the
+      lines of its tags ignored (expired or malformed) and of nodegroups a start left as they are. C(skip_date), O(skip_date).
+    - For V(started) also C(restarted_externally), cluster to the start's
+      RV(eks_tools.eksctl.eks_nodegroup_scale#module:restarted_externally) (nodegroup to the sizes recorded and found).
     - C(lines), the summary as a person reads it, then one line per failed cluster and per nodegroup a stop could not stop; a
       preview has one line per cluster instead. It stays one screen at any fleet size, as each list of the first line names at most
       10 clusters and the lines under it are at most 20, each followed by C(... and N more); the other keys name every cluster.
@@ -80,10 +93,12 @@ _value:
   type: dict
   sample: {"state": "stopped", "preview": false, "clusters": 3, "stopped": 2, "unchanged": 0, "failed": 1, "nodes_before": 14,
            "nodes_after": 0, "failed_clusters": {"dev-02.us-east-1": "Failed to scale nodegroup(s) web of cluster 'dev-02': ..."},
-           "kept_stopped": {}, "not_stopped": {},
+           "kept_stopped": {}, "not_stopped": {}, "skipped": {"ops-01.eu-north-1": {"reason": "always-on"}}, "exception_notes": {},
+           "skip_date": null,
            "lines": ["fleet 3 cluster(s): 2 stopped, 0 unchanged, 1 failed; desired nodes 14 before, 0 after; failed: dev-02.us-east-1"]}
 """
 
+import collections
 import typing as t
 
 from ansible.errors import AnsibleFilterError
@@ -96,6 +111,26 @@ UNSCALABLE = "eksctl cannot scale it"
 # lines under it; the rest is counted ("... and 85 more"). The dictionary keeps every cluster, for AWX and notifications.
 SHOWN_NAMES = 10
 SHOWN_LINES = 20
+
+# What a person reads for each reason a run leaves a cluster as it is (see the cluster_exception filter).
+EXCEPTIONS = {
+    "always-on": "tag eks_tools.eksctl/power=always-on",
+    "skip-until": "tag eks_tools.eksctl/skip-until, until %(until)s",
+    "skip_dates": "%(date)s is one of skip_dates (%(timezone)s)",
+}
+
+
+def _exception(result: dict[str, t.Any]) -> dict[str, t.Any]:
+    exception = result.get("exception")
+    return exception if isinstance(exception, dict) else {}
+
+
+def _why(exception: dict[str, t.Any]) -> str:
+    return EXCEPTIONS.get(str(exception.get("reason")), str(exception.get("reason"))) % collections.defaultdict(str, exception)
+
+
+def _sizes_line(sizes: t.Any) -> str:
+    return "/".join(str(value) for value in sizes.values()) if isinstance(sizes, dict) else "?"
 
 
 def _nodegroups(result: dict[str, t.Any]) -> list[dict[str, t.Any]]:
@@ -169,10 +204,12 @@ def _first_line(text: t.Any, limit: int = 200) -> str:
     return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
-def _preview(name: str, result: dict[str, t.Any], state: str | None, not_stopped: dict[str, str]) -> str:
+def _preview(name: str, result: dict[str, t.Any], state: str | None, not_stopped: dict[str, str], left: bool = False) -> str:
     """One line of what the run would do to one cluster, in the conditional."""
     if result.get("failed") or not result:
         return "  %s would fail: %s" % (name, _first_line(_message(result)))
+    if left:
+        return "  %s would be left as it is: %s" % (name, _why(_exception(result)))
     if result.get("skipped"):
         return "  %s: nothing to preview (not found, or not a cluster eksctl can scale)" % name
     nodegroups = _nodegroups(result)
@@ -225,6 +262,12 @@ def _headline(summary: dict[str, t.Any]) -> str:
             line += ", about %.2f" % summary["estimated_saving"]
         if summary["savings_partial"]:
             line += " (partial)"
+    if summary["skipped"] and not summary["skip_date"]:
+        line += "; %s: %s" % ("the next stop would skip" if state == "status" else "would skip" if preview else "skipped", _capped(
+            ["%s (%s)" % (name, exception["reason"]) for name, exception in summary["skipped"].items()], SHOWN_NAMES))
+    if summary.get("restarted_externally"):
+        line += "; restarted outside this collection, no savings counted: %s" % _capped(
+            ["%s (%s)" % (name, ", ".join(sorted(nodegroups))) for name, nodegroups in summary["restarted_externally"].items()], SHOWN_NAMES)
     if summary["failed_clusters"]:
         line += "; failed: " + _capped(list(summary["failed_clusters"]), SHOWN_NAMES)
     if summary["kept_stopped"]:
@@ -235,8 +278,35 @@ def _headline(summary: dict[str, t.Any]) -> str:
     return line
 
 
+def _skip_date_line(summary: dict[str, t.Any]) -> str:
+    verb = {"stopped": "stop", "started": "start"}.get(summary["state"], "stop or start")
+    why = _why(dict(summary["skip_date"], reason="skip_dates"))
+    if summary["state"] == "status":
+        return "today the %s is skipped: %s; it would change nothing" % (verb, why)
+    return "fleet %s skipped: %s; nothing changed on %d cluster(s)" % (verb, why, summary["clusters"])
+
+
+def _exceptions(summary: dict[str, t.Any], name: str, result: dict[str, t.Any], details: list[str], preview: bool, left: bool) -> None:
+    """The cluster's exception (left as it is, and why; tags ignored, and why), and a start's nodegroups restarted externally."""
+    exception = _exception(result)
+    if left:
+        summary["skipped"][name] = {key: exception.get(key) for key in ("reason", "until", "date", "timezone") if exception.get(key)}
+        if not preview and not summary["skip_date"]:
+            details.append("  %s skipped: %s" % (name, _why(exception)))
+    notes = [str(note) for key in ("problems", "notes") for note in exception.get(key) or []]
+    if notes:
+        summary["exception_notes"][name] = notes
+        details.extend("  %s: %s" % (name, note) for note in notes)
+    external = result.get("restarted_externally")
+    if summary["state"] == "started" and isinstance(external, dict) and external:
+        summary["restarted_externally"][name] = external
+        details.extend("  %s: nodegroup %s was started outside this collection while stopped (found %s, recorded %s): no savings counted"
+                       % (name, nodegroup, _sizes_line(found.get("found")), _sizes_line(found.get("recorded")))
+                       for nodegroup, found in sorted(external.items()) if isinstance(found, dict))
+
+
 def fleet_summary(results: dict[str, t.Any], state: str, preview: bool = False, cluster: str | None = None,
-                  region: str | None = None) -> dict[str, t.Any]:
+                  region: str | None = None, skip_date: dict[str, str] | None = None) -> dict[str, t.Any]:
     """One summary of a run from each host's eks_nodegroup_scale result (a failed one included)."""
     if not isinstance(results, dict):
         raise AnsibleFilterError("fleet_summary expects a dictionary of host name to eks_nodegroup_scale result, got %r" % (results,))
@@ -248,9 +318,10 @@ def fleet_summary(results: dict[str, t.Any], state: str, preview: bool = False, 
         summary[DONE[state]] = 0
     if preview:
         summary.update((WOULD[own], 0) for own in (DONE if state == "status" else (state,)))
-    summary.update(unchanged=0, failed=0, nodes_before=0, nodes_after=0, failed_clusters={}, kept_stopped={}, not_stopped={})
+    summary.update(unchanged=0, failed=0, nodes_before=0, nodes_after=0, failed_clusters={}, kept_stopped={}, not_stopped={},
+                   skipped={}, exception_notes={}, skip_date=skip_date if isinstance(skip_date, dict) and skip_date.get("date") else None)
     if state == "started":
-        summary.update(node_hours_avoided=0.0, estimated_saving=None, savings_partial=False)
+        summary.update(node_hours_avoided=0.0, estimated_saving=None, savings_partial=False, restarted_externally={})
     details = []
     for host, result in sorted(results.items()):
         result = result if isinstance(result, dict) else {}
@@ -260,8 +331,10 @@ def fleet_summary(results: dict[str, t.Any], state: str, preview: bool = False, 
         if state == "started":
             _add_savings(summary, result)
         nodegroups = _nodegroups(result)
+        # Left as it is by an exception: a stop or start skipped it; a report previews the next stop, or any run on a skip date.
+        left = bool(_exception(result).get("skip")) and (state != "status" or own_state == "stopped" or bool(summary["skip_date"]))
         summary["nodes_before"] += _desired(nodegroups, "before")
-        summary["nodes_after"] += _desired(nodegroups, "after")
+        summary["nodes_after"] += _desired(nodegroups, "before" if left else "after")
         kept = sorted(str(entry.get("name")) for entry in nodegroups if entry.get("action") == "kept_stopped")
         if kept:
             summary["kept_stopped"][name] = kept
@@ -272,21 +345,26 @@ def fleet_summary(results: dict[str, t.Any], state: str, preview: bool = False, 
         if result.get("failed") or not result:
             summary["failed"] += 1
             summary["failed_clusters"][name] = _message(result)
-        elif not result.get("skipped") and own_state in DONE and (result.get("changed") or any(entry.get("changed") for entry in nodegroups)):
+        elif not left and not result.get("skipped") and own_state in DONE and (result.get("changed") or any(entry.get("changed") for entry in nodegroups)):
             summary[WOULD[own_state] if preview else DONE[own_state]] += 1
         else:
             summary["unchanged"] += 1
-        if preview:
-            details.append(_preview(name, result, own_state, not_stopped))
-        else:
+        if preview and not (summary["skip_date"] and state != "status"):
+            details.append(_preview(name, result, own_state, not_stopped, left))
+        elif not preview:
             if name in summary["failed_clusters"]:
                 details.append("  %s failed: %s" % (name, _first_line(summary["failed_clusters"][name])))
             details.extend("  %s: nodegroup %s not stopped: %s" % (name, nodegroup, reason) for nodegroup, reason in sorted(not_stopped.items()))
+        _exceptions(summary, name, result, details, preview, left)
     if state == "started":
         summary["node_hours_avoided"] = round(summary["node_hours_avoided"], 2)
         if summary["estimated_saving"] is not None:
             summary["estimated_saving"] = round(summary["estimated_saving"], 2)
-    summary["lines"] = [_headline(summary)] + _capped_lines(details)
+    if summary["skip_date"]:
+        # A stop or start on a skip date changed nothing: that is the whole story. A report still shows what it read.
+        summary["lines"] = [_skip_date_line(summary)] + _capped_lines(details if state != "status" else [_headline(summary)] + details)
+    else:
+        summary["lines"] = [_headline(summary)] + _capped_lines(details)
     return summary
 
 

@@ -12,10 +12,12 @@ description:
   - Lists EKS clusters with C(eksctl get cluster), one inventory host per cluster, named C(<cluster>.<region>).
   - Every host runs locally with the controller's Python (C(ansible_connection=local)), so modules of this collection run once per cluster
     and Ansible's forks, or AWX job slicing, spread a fleet over processes and execution nodes.
-  - Hosts get the variables C(eks_cluster_name), C(eks_cluster_region), C(eks_cluster_owned) and, with O(phase_groups=true),
-    C(eks_cluster_phase) and C(eks_cluster_status_summary).
+  - Hosts get the variables C(eks_cluster_name), C(eks_cluster_region), C(eks_cluster_owned), with O(phase_groups=true),
+    C(eks_cluster_phase) and C(eks_cluster_status_summary), and with O(exception_tags=true), C(eks_cluster_exception_tags) and
+    C(eks_cluster_exception).
   - Hosts are grouped in C(eks_clusters), by region (C(eks_region_eu_north_1)) and, with O(phase_groups=true),
-    by status phase (C(eks_phase_running), C(eks_phase_stopped), ...).
+    by status phase (C(eks_phase_running), C(eks_phase_stopped), ...), and with O(exception_tags=true) by exception
+    (C(eks_always_on), C(eks_skip_until), C(eks_exception_notes)).
   - The inventory source file name must end with C(eks_clusters.yml) or C(eks_clusters.yaml).
   - eksctl reads AWS credentials from the environment (as AWX's inventory sources provide them) or from O(profile).
   - Every value taken from eksctl's output is marked unsafe, so it is never templated, on every supported ansible-core. A cluster
@@ -73,6 +75,19 @@ options:
       - Read each cluster's nodegroups (one eksctl call per cluster, side by side) to set C(eks_cluster_phase) and group hosts by phase.
     type: bool
     default: true
+  exception_tags:
+    description:
+      - Read each cluster's tags (one C(eksctl get cluster --name) call per cluster, side by side with the nodegroup reads, within
+        O(parallelism)) for the exceptions its owners set, which the collection's stop playbook honours.
+      - "C(eks_tools.eksctl/power=always-on): the stop always leaves the cluster running. Group C(eks_always_on)."
+      - "C(eks_tools.eksctl/skip-until): an ISO 8601 date or date-time (a date-time without a zone is UTC; a date is 00:00 UTC of
+        that date); the stop leaves the cluster running until then. Group C(eks_skip_until)."
+      - Hosts get C(eks_cluster_exception_tags) (those two tags as set) and C(eks_cluster_exception) (the decision at the time of the
+        read; the stop decides again at its own time). A malformed value is reported as a warning and treated as absent; an expired
+        C(skip-until) is ignored with a note. A host with either is in the group C(eks_exception_notes).
+      - With V(false) no tag is read and no cluster is skipped for its tags.
+    type: bool
+    default: true
   profile:
     description: AWS profile eksctl uses (C(--profile)); letters, digits and C(_.+@:/-), starting with a letter, digit or C(_).
     type: str
@@ -122,6 +137,7 @@ keyed_groups:
 #   ansible-playbook -i clusters.eks_clusters.yml eks_tools.eksctl.stop -f 20
 """
 
+import datetime
 import fnmatch
 import functools
 import re
@@ -142,6 +158,7 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._reader import Cl
 from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation import check_range, validate_name, validate_profile, validate_region
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils import _inventory_sources
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._hints import did_you_mean
+from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._schedule import REASON_ALWAYS_ON, REASON_SKIP_UNTIL, cluster_exception, exception_tags
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._subprocess import SubprocessRunner
 
 # The first line of a message, which says what is wrong; the details follow on the next lines.
@@ -220,14 +237,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 clusters.extend(listing)
         clusters = [cluster for cluster in clusters if self._valid(cluster, problems) and self._wanted(cluster["name"])]
-        if self.get_option("phase_groups"):
-            summaries = ClusterReader(self._client(None), parallelism=workers).summaries(clusters)
-            for cluster, summary in zip(clusters, summaries):
-                if isinstance(summary, EksctlError):
-                    cluster["error"] = summary.msg
-                    problems.append(Problem("cluster %s in %s" % (cluster["name"], cluster["region"]), summary.msg))
-                else:
-                    cluster["status_summary"] = summary
+        phases, tags = self.get_option("phase_groups"), self.get_option("exception_tags")
+        if phases or tags:
+            reads = ClusterReader(self._client(None), parallelism=workers).survey(clusters, summary=phases, tags=tags)
+            for cluster, read in zip(clusters, reads):
+                if isinstance(read, EksctlError):
+                    cluster["error"] = read.msg
+                    problems.append(Problem("cluster %s in %s" % (cluster["name"], cluster["region"]), read.msg))
+                    continue
+                if phases:
+                    cluster["status_summary"] = read["status_summary"]
+                if tags:
+                    # Only the collection's own tags are kept (and cached): the others are none of its business.
+                    cluster["exception_tags"] = exception_tags(read["tags"])
         return clusters, problems
 
     def _list(self, region: str | None, problems: list[Problem]) -> list[dict] | EksctlError:
@@ -276,6 +298,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 variables["eks_cluster_phase"] = cluster["status_summary"]["phase"]
                 variables["eks_cluster_status_summary"] = cluster["status_summary"]
                 groups.append(group_name("eks_phase", cluster["status_summary"]["phase"]))
+            if "exception_tags" in cluster:
+                groups.extend(self._exception(host, cluster["exception_tags"], variables))
             if "error" in cluster:
                 variables["eks_cluster_error"] = cluster["error"]
                 groups.append("eks_unreadable")
@@ -290,6 +314,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._set_composite_vars(self.get_option("compose"), variables, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
+
+    def _exception(self, host: str, tags: dict[str, str], variables: dict[str, t.Any]) -> list[str]:
+        """The host variables and groups of the cluster's exception tags, as a stop decided now would read them; a malformed
+        tag is reported. The stop decides again at its own time (eks_tools.eksctl.cluster_exception)."""
+        exception = cluster_exception(tags, datetime.datetime.now(datetime.timezone.utc))
+        variables.update(eks_cluster_exception_tags=tags, eks_cluster_exception=exception)
+        for problem in exception["problems"]:
+            self.display.warning("eks_clusters inventory, host %s: %s" % (host, problem))
+        return [group for group, member in (("eks_always_on", exception["reason"] == REASON_ALWAYS_ON),
+                                            ("eks_skip_until", exception["reason"] == REASON_SKIP_UNTIL),
+                                            ("eks_exception_notes", bool(exception["notes"] or exception["problems"]))) if member]
 
     def _check_options(self, path: str, loader: t.Any) -> None:
         """The inventory file checked before any eksctl call, as the modules check their options: no unknown key (``region:``

@@ -182,15 +182,25 @@ class ClusterReader:
         groups, problem = self._nodegroups_of_what_it_is(name)
         return self._summary(name, groups, None, problem)
 
-    def summaries(self, clusters: list[dict[str, t.Any]]) -> list[dict[str, t.Any] | errors.EksctlError]:
-        """The ``status_summary`` of each listed cluster, read in its own region, side by side; the error in place of
-        a cluster that could not be read, so one unreadable cluster does not hide the others (the inventory's view)."""
-        def read(listed: dict[str, t.Any]) -> dict[str, t.Any] | errors.EksctlError:
+    def tags(self, name: str) -> dict[str, str]:
+        """The cluster's tags (one description); none for a cluster deleted since it was listed."""
+        description = self.client.describe_cluster(name)
+        return description["tags"] if description else {}
+
+    def survey(self, clusters: list[dict[str, t.Any]], *, summary: bool = True, tags: bool = False) -> list[dict[str, t.Any] | errors.EksctlError]:
+        """Of each listed cluster, read in its own region: its ``status_summary`` (one read) and with ``tags`` its ``tags`` (one
+        description), every read side by side within the one bound; the error in place of a cluster that could not be read, so
+        one unreadable cluster does not hide the others (the inventory's view)."""
+        wanted = [what for what, asked in (("status_summary", summary), ("tags", tags)) if asked]
+
+        def read(listed: dict[str, t.Any], what: str) -> t.Any:
             try:
-                return self.in_region(listed["region"], parallelism=1).status_summary(listed["name"])
+                return getattr(self.in_region(listed["region"], parallelism=1), what)(listed["name"])
             except errors.EksctlError as exc:
                 return exc
-        return run_parallel([functools.partial(read, listed) for listed in clusters], self.parallelism)
+        found = run_parallel([functools.partial(read, listed, what) for what in wanted for listed in clusters], self.parallelism)
+        per_cluster = [dict(zip(wanted, found[index::len(clusters)])) for index in range(len(clusters))] if clusters else []
+        return [next((part for part in reads.values() if isinstance(part, errors.EksctlError)), reads) for reads in per_cluster]
 
     def cluster_info(self, request: InfoRequest) -> list[dict[str, t.Any]]:
         """``eks_cluster_info``'s clusters: one described cluster, or the listed ones (each described with ``details``)."""

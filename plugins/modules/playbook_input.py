@@ -23,6 +23,9 @@ description:
   - Accepts the old names C(eks_hosts), C(eks_snapshot_path), C(snapshot_max_age) and C(cluster_power_start_unrecorded) for
     C(hosts_pattern), C(recording_path), C(recording_max_age) and C(start_unrecorded).
   - Converts and checks each value as the modules would (a profile, a region, a cluster or nodegroup name, a timeout in range).
+  - Checks C(skip_dates) (dates C(YYYY-MM-DD) and ranges C(YYYY-MM-DD..YYYY-MM-DD), a list or one string separated by commas or
+    new lines) and C(timezone) (an IANA name, default C(UTC)), and returns in RV(input.skip_date) whether today, in that zone, is
+    one of them.
   - Refuses C(cluster) or C(region) together with inventory hosts (the hosts pattern matches any), since each inventory host acts
     on its own cluster and region.
   - Fails when any source of the C(eks_tools.eksctl.eks_clusters) inventory plugin could not be read, naming it, whatever
@@ -95,6 +98,14 @@ input:
       type: dict
       returned: always
       sample: {"profile": "dev", "wait_timeout": 600}
+    skip_date:
+      description:
+        - When today, in the zone of the variable C(timezone), is one of the variable C(skip_dates), the date and the zone; the stop or
+          start then changes nothing and ends green, and the report says so. V(null) otherwise.
+        - The date follows the zone's own rules, daylight-saving changes included.
+      type: dict
+      returned: always
+      sample: {"date": "2026-12-24", "timezone": "Europe/Berlin"}
     module_defaults:
       description:
         - The module options the variables become; C(connection) for the action group C(eks_tools.eksctl.eks), C(scale) for

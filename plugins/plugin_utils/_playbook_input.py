@@ -16,6 +16,7 @@ setting of the modules reaches the playbooks with one line in ``SETTINGS``.
 
 from __future__ import annotations
 
+import datetime
 import typing as t
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_dict, check_type_float, check_type_int, check_type_list
@@ -30,6 +31,7 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils._validation impor
     validate_scalable_name,
     validate_ssm_prefix,
 )
+from ansible_collections.eks_tools.eksctl.plugins.plugin_utils import _schedule
 from ansible_collections.eks_tools.eksctl.plugins.plugin_utils._hints import did_you_mean
 
 PLAYBOOKS = ("stop", "start", "report")
@@ -130,6 +132,22 @@ def prices(name: str, value: t.Any) -> dict[str, float] | None:
     return validate_hourly_prices(_as_dict(name, value), option=name)
 
 
+def skip_dates(name: str, value: t.Any) -> list[str]:
+    """The dates and ranges, checked and written out (2026-12-24, 2026-12-24..2026-12-26): the input stays plain data."""
+    try:
+        ranges = _schedule.skip_dates(name, value)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+    return [first.isoformat() if first == last else "%s..%s" % (first, last) for first, last in ranges]
+
+
+def timezone(name: str, value: t.Any) -> str:
+    try:
+        return str(_schedule.timezone(name, value))
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+
+
 # ---------------------------------------------------------------------------- the table
 
 
@@ -174,6 +192,9 @@ SETTINGS = (
     Setting("recording_max_age", REPORT, ranged(_as_float, 0, 366 * 24),
             "The preflight names recordings older than this many hours (default 72, 0 for no limit).", SCALE,
             aliases=("snapshot_max_age",)),
+    Setting("skip_dates", ALL, skip_dates,
+            "Dates YYYY-MM-DD and ranges YYYY-MM-DD..YYYY-MM-DD in timezone on which the job changes nothing (the report says so)."),
+    Setting("timezone", ALL, timezone, "The IANA time zone of skip_dates, such as Europe/Berlin (default UTC)."),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -230,8 +251,10 @@ def normalize(playbook: str, given: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     return values
 
 
-def check(playbook: str, given: t.Mapping[str, t.Any], inventory: Inventory) -> dict[str, t.Any]:
-    """The normalized input of one run of a playbook, or InvalidRequest with a one-line message; see ``playbook_input``."""
+def check(playbook: str, given: t.Mapping[str, t.Any], inventory: Inventory,
+          now: datetime.datetime | None = None) -> dict[str, t.Any]:
+    """The normalized input of one run of a playbook, or InvalidRequest with a one-line message; see ``playbook_input``.
+    ``now`` (aware; default the current time) is the time that tells whether today is one of ``skip_dates``."""
     values = normalize(playbook, given)
     if inventory.unreadable:
         raise InvalidRequest("%d inventory source(s) could not be read, so the %s playbook changed nothing: %s" % (
@@ -260,6 +283,7 @@ def check(playbook: str, given: t.Mapping[str, t.Any], inventory: Inventory) -> 
         "region": values.get("region"),
         "regions": values.get("regions", []),
         "variables": values,
+        "skip_date": _skip_date(values, now or datetime.datetime.now(datetime.timezone.utc)),
         "module_defaults": _module_defaults(values, start_unrecorded=target == "cluster"),
     }
 
@@ -283,6 +307,15 @@ def _nothing_matched(playbook: str, pattern: str, inventory: Inventory) -> str:
                 "inventory (-i clusters.eks_clusters.yml)%s" % (playbook, ", or -e '{\"regions\": [\"eu-north-1\"]}'" if playbook == "report" else ""))
     return ("No host matched the hosts pattern %s, so nothing was %s. Check the pattern against the inventory (ansible-inventory --graph); "
             "pass -e allow_empty_fleet=true when an empty fleet is fine" % (pattern, verb))
+
+
+def _skip_date(values: dict[str, t.Any], now: datetime.datetime) -> dict[str, str] | None:
+    """Today, when it is one of skip_dates in the given zone: the date and the zone, for the role and the summary."""
+    if "skip_dates" not in values:
+        return None
+    zone = values.get("timezone", "UTC")
+    today = _schedule.skip_date(_schedule.skip_dates("skip_dates", values["skip_dates"]), _schedule.timezone("timezone", zone), now)
+    return {"date": today.isoformat(), "timezone": zone} if today else None
 
 
 def _module_defaults(values: dict[str, t.Any], *, start_unrecorded: bool) -> dict[str, dict[str, t.Any]]:

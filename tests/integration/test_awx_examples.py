@@ -232,3 +232,18 @@ def test_the_local_ee_builds_its_context_with_the_checkout_s_collection(tmp_path
     assert copy < containerfile.index("ansible-galaxy collection install")
     requirements = yaml.safe_load((work / "context" / "_build" / "requirements.yml").read_text(encoding="utf-8"))
     assert requirements["collections"] == [{"name": "/tmp/collections/" + tarball, "type": "file"}]
+
+
+def test_the_notification_names_the_clusters_an_exception_left_running_and_why(sim, webhook):
+    sim.update(lambda state: [cluster["tags"].update({"eks_tools.eksctl/power": "always-on"})
+                              for cluster in state["clusters"] if cluster["name"] == "demo"])
+    inventory = sim.inventory_file(SEEDED)
+    seeded = sim.sizes("demo")
+    results, _completed = sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "-e", "recording_path=" + os.path.join(sim.root, "r.json"))
+    eks_fleet = fleet_stats(results)
+    assert eks_fleet["skipped"] == {"demo.eu-north-1": {"reason": "always-on"}} and sim.sizes("demo") == seeded
+    sim.playbook(os.path.join(AWX, "notify.yml"), "-e", json.dumps({"eks_fleet": eks_fleet, "notify_webhook_url": webhook(),
+                                                                    "notify_title": "night-stop"}))
+    text = Webhook.received[0]["text"]
+    assert "; skipped: demo.eu-north-1 (always-on)" in text.splitlines()[0], text
+    assert "  demo.eu-north-1 skipped: tag eks_tools.eksctl/power=always-on" in text.splitlines()

@@ -71,9 +71,11 @@ def test_inventory_graph_shows_region_and_phase_groups(sim):
     assert hostvars["dev-03.us-east-1"]["eks_cluster_region"] == "us-east-1"
     assert hostvars["dev-03.us-east-1"]["eks_cluster_phase"] == "running"
     assert hostvars["dev-00.eu-north-1"]["ansible_connection"] == "local"
-    # Per inventory command: one listing per region and one nodegroup read per kept cluster (excluded ones are never read).
+    # Per inventory command: one listing per region, and one nodegroup read and one description (its tags) per kept cluster
+    # (excluded ones are never read).
     calls = sim.calls()
-    assert len([c for c in calls if c["argv"][:2] == ["get", "cluster"]]) == 4
+    assert len([c for c in calls if c["argv"][:2] == ["get", "cluster"] and not any(a.startswith("--name") for a in c["argv"])]) == 4
+    assert len([c for c in calls if c["argv"][:2] == ["get", "cluster"] and any(a.startswith("--name") for a in c["argv"])]) == 2 * 10
     assert len([c for c in calls if c["argv"][:2] == ["get", "nodegroup"]]) == 2 * 10
 
 

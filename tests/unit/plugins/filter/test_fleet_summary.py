@@ -28,7 +28,7 @@ def test_counts_and_nodes():
     lines = summary.pop("lines")
     assert summary == {"state": "stopped", "preview": False, "clusters": 4, "stopped": 1, "unchanged": 1, "failed": 2, "nodes_before": 10,
                        "nodes_after": 4, "failed_clusters": {"c.us-east-1": "Failed to scale nodegroup(s) x", "d.us-east-1": "no result"},
-                       "kept_stopped": {}, "not_stopped": {}}
+                       "kept_stopped": {}, "not_stopped": {}, "skipped": {}, "exception_notes": {}, "skip_date": None}
     assert lines == ["fleet 4 cluster(s): 1 stopped, 1 unchanged, 2 failed; desired nodes 10 before, 4 after; failed: c.us-east-1, d.us-east-1",
                      "  c.us-east-1 failed: Failed to scale nodegroup(s) x", "  d.us-east-1 failed: no result"]
 
@@ -169,3 +169,76 @@ def test_a_hundred_failed_clusters_still_fit_one_screen_and_the_dictionary_keeps
     assert headline.endswith("; failed: %s, ... and 90 more" % ", ".join("dev-%03d.eu-north-1" % index for index in range(10)))
     assert details[:1] == ["  dev-000.eu-north-1 failed: Failed to scale nodegroup(s) x"] and len(details) == 21
     assert details[-1] == "  ... and 80 more"
+
+
+ALWAYS_ON = {"skip": True, "reason": "always-on", "until": None, "notes": [], "problems": []}
+SKIP_UNTIL = {"skip": True, "reason": "skip-until", "until": "2026-12-27T00:00:00Z", "notes": [], "problems": []}
+EXPIRED = {"skip": False, "reason": None, "until": None, "notes": ["tag eks_tools.eksctl/skip-until='2026-11-27' has expired (...): ignored"],
+           "problems": []}
+MALFORMED = {"skip": False, "reason": None, "until": None, "notes": [],
+             "problems": ["tag eks_tools.eksctl/skip-until='soon' is not an ISO 8601 date or date-time (...): ignored"]}
+
+
+def stop(*pairs, exception=None):
+    entry = dict(result(True, *pairs), state="stopped")
+    if exception is not None:
+        entry["exception"] = exception
+    return entry
+
+
+def test_a_stop_names_the_clusters_it_skipped_and_why_and_the_tags_it_ignored():
+    summary = fleet_summary({
+        "on.eu-north-1": {"changed": False, "exception": ALWAYS_ON},
+        "later.eu-north-1": {"changed": False, "exception": SKIP_UNTIL},
+        "old.us-east-1": stop((2, 0), exception=EXPIRED),
+        "bad.us-east-1": stop((1, 0), exception=MALFORMED),
+    }, "stopped")
+    assert summary["skipped"] == {"on.eu-north-1": {"reason": "always-on"},
+                                  "later.eu-north-1": {"reason": "skip-until", "until": "2026-12-27T00:00:00Z"}}
+    assert summary["exception_notes"] == {"old.us-east-1": EXPIRED["notes"], "bad.us-east-1": MALFORMED["problems"]}
+    assert (summary["stopped"], summary["unchanged"], summary["failed"]) == (2, 2, 0)
+    assert summary["lines"][0].endswith("; skipped: later.eu-north-1 (skip-until), on.eu-north-1 (always-on)")
+    assert "  on.eu-north-1 skipped: tag eks_tools.eksctl/power=always-on" in summary["lines"]
+    assert "  later.eu-north-1 skipped: tag eks_tools.eksctl/skip-until, until 2026-12-27T00:00:00Z" in summary["lines"]
+    assert "  old.us-east-1: " + EXPIRED["notes"][0] in summary["lines"]
+    assert "  bad.us-east-1: " + MALFORMED["problems"][0] in summary["lines"]
+
+
+def test_a_report_says_what_the_next_stop_would_skip_and_counts_it_as_staying():
+    stopped_already = {"changed": True, "state": "started", "nodegroups": [{"name": "a", "changed": True, "action": "restored",
+                                                                            "before": {"desired_size": 0}, "after": {"desired_size": 2}}],
+                       "exception": ALWAYS_ON}
+    summary = fleet_summary({"on.eu-north-1": stop((3, 0), exception=ALWAYS_ON), "off.eu-north-1": stopped_already,
+                             "dev.eu-north-1": stop((1, 0))}, "status")
+    # The always-on cluster that runs stays as it is; one that is stopped would still start (a start never skips for tags).
+    assert summary["skipped"] == {"on.eu-north-1": {"reason": "always-on"}}
+    assert (summary["would_stop"], summary["would_start"], summary["unchanged"], summary["nodes_after"]) == (1, 1, 1, 5)
+    assert "the next stop would skip: on.eu-north-1 (always-on)" in summary["lines"][0]
+    assert "  on.eu-north-1 would be left as it is: tag eks_tools.eksctl/power=always-on" in summary["lines"]
+
+
+@pytest.mark.parametrize("state, headline", [
+    ("stopped", "fleet stop skipped: 2026-12-24 is one of skip_dates (Europe/Berlin); nothing changed on 2 cluster(s)"),
+    ("started", "fleet start skipped: 2026-12-24 is one of skip_dates (Europe/Berlin); nothing changed on 2 cluster(s)"),
+])
+def test_a_skip_date_is_one_line_and_names_every_cluster_in_skipped(state, headline):
+    skip_date = {"date": "2026-12-24", "timezone": "Europe/Berlin"}
+    exception = {"skip": True, "reason": "skip_dates", "until": None, "notes": [], "problems": [], **skip_date}
+    summary = fleet_summary({"a.eu-north-1": {"changed": False, "exception": exception},
+                             "b.eu-north-1": {"changed": False, "exception": exception}}, state, skip_date=skip_date)
+    assert summary["lines"] == [headline]
+    assert summary["skip_date"] == skip_date and summary["failed"] == 0
+    assert summary["skipped"]["a.eu-north-1"] == {"reason": "skip_dates", "date": "2026-12-24", "timezone": "Europe/Berlin"}
+
+
+def test_a_start_names_nodegroups_restarted_externally_and_counts_their_savings_as_the_module_did():
+    external = {"web": {"recorded": {"desired_size": 3, "min_size": 2, "max_size": 5}, "found": {"desired_size": 2, "min_size": 2, "max_size": 5},
+                        "stopped_at": "2026-11-27T21:30:00Z"}}
+    entry = dict(started(4.0), restarted_externally=external)
+    summary = fleet_summary({"dev.eu-north-1": entry, "ok.eu-north-1": dict(started(6.0), restarted_externally={})}, "started")
+    assert summary["restarted_externally"] == {"dev.eu-north-1": external}
+    assert summary["node_hours_avoided"] == 10.0  # the module's own totals, which leave the restarted nodegroup out
+    assert "; restarted outside this collection, no savings counted: dev.eu-north-1 (web)" in summary["lines"][0]
+    assert ("  dev.eu-north-1: nodegroup web was started outside this collection while stopped (found 2/2/5, recorded 3/2/5): "
+            "no savings counted") in summary["lines"]
+    assert "restarted_externally" not in fleet_summary({"dev.eu-north-1": stop((1, 0))}, "stopped")
