@@ -115,14 +115,15 @@ eksctl: tools
 lint: setup
 	ansible-lint --offline --profile production
 
-# Build the collection, check that test tooling stays out of it, install it and read every plugin's docs from the installed copy.
+# Build the collection, check that test tooling and developer pages stay out of it (only tests/unit runs from an install), install it and read every plugin's docs from the installed copy.
 BUILT := $(CACHE)/build/installed
 PLUGIN_DOCS := module:eks_nodegroup_scale module:eks_cluster_info module:print_lines inventory:eks_clusters filter:capacity_rows \
 	filter:fleet_summary filter:preflight_rows filter:misspelled_vars role:cluster_power
 build: setup
 	@rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	ansible-galaxy collection build --output-path $(CACHE)/build .
-	! tar -tzf $(CACHE)/build/eks_tools-eksctl-*.tar.gz | grep -E '^(tests/(simulator|integration|benchmark|utils)|\.cache|\.venv|\.ci)/'
+	! tar -tzf $(CACHE)/build/eks_tools-eksctl-*.tar.gz \
+		| grep -E '^(tests/(simulator|integration|e2e|benchmark|utils)/|tests/(env\.sh|pytest\.ini|requirements[^/]*\.txt)$$|\.cache/|\.venv/|\.ci/|CONTRIBUTING\.md$$|docs/development\.md$$)'
 	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-galaxy collection install --force -p $(BUILT) $(CACHE)/build/eks_tools-eksctl-*.tar.gz
 	@for plugin in $(PLUGIN_DOCS); do \
 		ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t $${plugin%%:*} eks_tools.eksctl.$${plugin#*:} | grep -q '$(BUILT)' \
