@@ -117,7 +117,8 @@ def test_the_shipped_readme_works_from_the_installed_tarball(shipped):
     assert tooling == [], tooling
     readme = shipped["readme"]
     assert CHECKOUT_NOTE in " ".join(readme.split()), "the README no longer says which commands need the source checkout"
-    version = yaml.safe_load(open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8"))["version"]
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        version = yaml.safe_load(handle)["version"]
     assert shipped["tarball"] == "eks_tools-eksctl-%s.tar.gz" % version
 
     ran, checkout_only, network = [], [], []
