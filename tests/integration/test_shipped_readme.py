@@ -164,7 +164,7 @@ def test_the_shipped_readme_s_links_lead_into_the_installed_collection(shipped):
         for target in LINK.findall(piece):
             if marked or re.match(r"^[a-z]+:", target):
                 continue
-            path, _, anchor = target.partition("#")
+            path, anchor = (target.split("#", 1) + [""])[:2]
             full = os.path.join(root, path) if path else os.path.join(root, "README.md")
             assert os.path.exists(full), "the shipped README links to %s, which the installed collection lacks" % target
             if anchor:
