@@ -18,7 +18,7 @@ DEMO_ENV = PATH="$(CURDIR)/tests/simulator/bin:$(PATH)" EKSCTL_SIM_STATE="$(SIM_
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 DEMO_ARGS = -e cluster=demo -e region=eu-north-1 -e recording_path=$(CACHE)/demo/recordings.json -e wait=true -e wait_sleep=0.5
 
-.PHONY: setup demo test test-quick matrix sanity units typecheck integration simulator e2e tools eksctl lint build certify certify-artifact ee bench shell clean
+.PHONY: setup demo test test-quick matrix sanity units typecheck integration simulator e2e tools eksctl lint build certify certify-artifact changelog ee bench shell clean
 
 # Two sets in one .venv: the run set (tests/requirements-run.txt: ansible-core, all the collection needs at run time and
 # all `make demo` installs) and the test set on top of it (tests/requirements.txt, for `make setup` and every other target).
@@ -115,14 +115,15 @@ eksctl: tools
 lint: setup
 	ansible-lint --offline --profile production
 
-# Build the collection, check that test tooling stays out of it, install it and read every plugin's docs from the installed copy.
+# Build the collection, check that test tooling and developer pages stay out of it (only tests/unit runs from an install), install it and read every plugin's docs from the installed copy.
 BUILT := $(CACHE)/build/installed
 PLUGIN_DOCS := module:eks_nodegroup_scale module:eks_cluster_info module:print_lines inventory:eks_clusters filter:capacity_rows \
 	filter:fleet_summary filter:preflight_rows filter:misspelled_vars role:cluster_power
 build: setup
 	@rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	ansible-galaxy collection build --output-path $(CACHE)/build .
-	! tar -tzf $(CACHE)/build/eks_tools-eksctl-*.tar.gz | grep -E '^(tests/(simulator|integration|benchmark|utils)|\.cache|\.venv|\.ci)/'
+	! tar -tzf $(CACHE)/build/eks_tools-eksctl-*.tar.gz \
+		| grep -E '^(tests/(simulator|integration|e2e|benchmark|utils)/|tests/(env\.sh|pytest\.ini|requirements[^/]*\.txt)$$|\.cache/|\.venv/|\.ci/|CONTRIBUTING\.md$$|docs/development\.md$$)'
 	ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-galaxy collection install --force -p $(BUILT) $(CACHE)/build/eks_tools-eksctl-*.tar.gz
 	@for plugin in $(PLUGIN_DOCS); do \
 		ANSIBLE_COLLECTIONS_PATH=$(BUILT) ansible-doc -t $${plugin%%:*} eks_tools.eksctl.$${plugin#*:} | grep -q '$(BUILT)' \
@@ -146,6 +147,13 @@ certify: build
 # The same checks on the artifact a `make build` before left (make test runs the build as a stage of its own first).
 certify-artifact: $(CERTIFY_VENV)/.installed
 	$(CERTIFY_VENV)/bin/python tests/utils/certify.py $(CACHE)/build/eks_tools-eksctl-*.tar.gz $(BUILT)
+
+# The changelog: antsibull-changelog folds the fragments of changelogs/fragments/ into the release of galaxy.yml's version in
+# changelogs/changelog.yaml (an existing release is updated, so fragments added before 1.0.0 is published join it) and
+# writes CHANGELOG.rst; make certify checks that CHANGELOG.rst is what it generates.
+changelog: setup
+	antsibull-changelog release --update-existing
+	antsibull-changelog lint
 
 ee: setup
 	rm -rf $(CACHE)/ee-context

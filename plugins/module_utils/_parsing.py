@@ -7,7 +7,7 @@
 
 """Pure functions that read what eksctl prints. No I/O here.
 
-The shapes follow the project's eksctl contract (eksctl 0.230.0 and 0.215.0, checked against the real binaries):
+The shapes are eksctl's (0.230.0 and 0.215.0, checked against the real binaries; docs/eksctl.md):
 
 * ``get cluster -o json``: a list of ``{Name, Region, Owned}``; ``Owned`` is the string
   ``True``/``False``/``Unknown``.

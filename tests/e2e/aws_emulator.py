@@ -77,7 +77,7 @@ How the seed is represented (``seed()``, from ``eksctl_simulator.seed_state()``)
   kubelet version and instance type; labelled ``eks.amazonaws.com/nodegroup`` when managed,
   ``alpha.eksctl.io/nodegroup-name`` when self-managed), made when the control plane starts;
 * the seed's managed nodegroup with an underscore in its name (``tf_workers`` of ``legacy-tf``) is made
-  outside eksctl: no stack, so eksctl lists it but never scales it (contract 8.5);
+  outside eksctl: no stack, so eksctl lists it but never scales it (docs/eksctl.md, scale-names);
 * a cluster's ``connector`` (if true) makes it a connected cluster (``add_connector_cluster``, no control
   plane); its ``kubernetes_api`` (``ok``/``forbidden``/``unreachable``) sets how its Kubernetes API answers
   (``forbidden``: the tests' access key maps to a user without RBAC; ``unreachable``: the endpoint is a closed
@@ -87,11 +87,11 @@ How the seed is represented (``seed()``, from ``eksctl_simulator.seed_state()``)
   ListFargateProfiles and DescribeFargateProfile as EKS does); its ``auto_mode`` and ``support_type``
   are patched into moto's cluster record (``describe_like_aws``).
 
-Scenarios beyond the seed: ``add_connector_cluster()`` (contract 8.3: a cluster whose
+Scenarios beyond the seed: ``add_connector_cluster()`` (docs/eksctl.md, connector: a cluster whose
 DescribeCluster carries ``connectorConfig``; eksctl refuses every nodegroup command on it),
 ``add_self_managed_nodegroup(stack_status="UPDATE_ROLLBACK_COMPLETE")`` or ``set_stack_status()``
-(contract 8.6), ``set_kube_api("forbidden" | "unreachable")`` (contract 8.4), ``remove_image()``
-(contract 8.8), ``set_cluster_status()``, ``set_nodegroup_status()``, ``set_asg_sizes()``,
+(docs/eksctl.md, rolled-back), ``set_kube_api("forbidden" | "unreachable")`` (docs/eksctl.md, kubernetes-api), ``remove_image()``
+(docs/eksctl.md, ami-check), ``set_cluster_status()``, ``set_nodegroup_status()``, ``set_asg_sizes()``,
 ``delete_nodegroup()``, ``seed_kubernetes_worlds()`` (the seed's clusters whose Kubernetes side matters, in a
 region of their own); ``sizes()`` and ``stack_status()`` read state back; ``kubernetes`` (an
 ``EmulatedKubernetes``) reads and changes the clusters' Kubernetes objects (``node_counts``, ``add_node_pool``,

@@ -73,7 +73,7 @@ MOTO_GAPS = {
     "speed": "moto loads ~5000 AMIs per EC2 region backend on every reset and builds a boto3 Session per "
              "EKS role check; the emulator disables the first and caches the second (0.15 s per reset).",
     "ec2:DescribeImages": "moto answers InvalidAMIID.NotFound for a removed image; EC2 answers an empty list for a "
-                          "deregistered public AMI, which is what eksctl's AMI check expects (contract 8.8).",
+                          "deregistered public AMI, which is what eksctl's AMI check expects (docs/eksctl.md, ami-check).",
     "ec2:image": "moto registers images only with random ids; the seed's AMI id is added to moto's backend "
                  "so eksctl's AMI check before a self-managed scale finds it.",
 }
@@ -366,7 +366,7 @@ def closed_port() -> int:
 
 
 def scaling_problem(desired: int, minimum: int, maximum: int) -> str | None:
-    """EKS's InvalidParameterException text for a scaling config, in EKS's check order (per the contract)."""
+    """EKS's InvalidParameterException text for a scaling config, in EKS's check order (docs/eksctl.md, eks-answers)."""
     if maximum < 1:
         return "Maximum capacity %d can't be less than 1" % maximum
     if minimum > desired:

@@ -229,7 +229,7 @@ class Seeding:
     def remove_image(self, region: str, image_id: str) -> None:
         """Deregister an AMI the way EC2 reports a removed public AMI: DescribeImages by id answers an
         empty list (moto would answer InvalidAMIID.NotFound). A self-managed scale then fails eksctl's
-        AMI check (contract 8.8)."""
+        AMI check (docs/eksctl.md, ami-check)."""
         self._ec2_backend(region).amis.pop(image_id, None)
         self._removed_images.add((region, image_id))
 
@@ -237,7 +237,7 @@ class Seeding:
 
     def add_connector_cluster(self, name: str = "onprem", region: str = DEFAULT_REGION,
                               tags: Mapping[str, str] | None = None, created: str = "2026-05-03T10:00:00Z") -> None:
-        """A connected (EKS-Connector) cluster: ``connectorConfig`` set, no version/endpoint (contract 8.3)."""
+        """A connected (EKS-Connector) cluster: ``connectorConfig`` set, no version/endpoint (docs/eksctl.md, connector)."""
         self.client("eks", region).create_cluster(
             name=name, roleArn="arn:aws:iam::%s:role/eks-connector-agent-role" % self.account,
             resourcesVpcConfig={}, tags=dict(tags or {"team": "platform"}))
@@ -256,7 +256,7 @@ class Seeding:
 
     def add_self_managed_nodegroup(self, cluster: str, name: str, region: str = DEFAULT_REGION,
                                    sizes: tuple[int, int, int] = (2, 1, 3), stack_status: str = "CREATE_COMPLETE") -> dict:
-        """A self-managed nodegroup; ``stack_status="UPDATE_ROLLBACK_COMPLETE"`` gives contract 8.6's case."""
+        """A self-managed nodegroup; ``stack_status="UPDATE_ROLLBACK_COMPLETE"`` gives the case of docs/eksctl.md, rolled-back."""
         nodegroup = eksctl_simulator.new_nodegroup(cluster, name, "unmanaged", sizes, stack_status)
         self._add_unmanaged(cluster, region, nodegroup)
         return nodegroup

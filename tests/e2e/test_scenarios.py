@@ -66,7 +66,7 @@ def test_list_all_regions(world, how):
     owned = {c["name"]: c["owned"] for c in result["clusters"]}
     assert owned == {"demo": True, "legacy-tf": False, "staging": True, "sandbox": True, "fargate-demo": True, "auto-demo": True,
                      "extended-demo": True}
-    # eksctl needs a region even for -A (contract 8.1): without one the module starts again from us-east-1.
+    # eksctl needs a region even for -A (docs/eksctl.md, all-regions): without one the module starts again from us-east-1.
     assert len(world.calls()) == (2 if how == "no region" else 1)
 
 

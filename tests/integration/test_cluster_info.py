@@ -27,7 +27,7 @@ def test_all_regions_with_a_region_is_one_call(sim):
 
 
 def test_all_regions_without_any_region_starts_from_us_east_1(sim):
-    # eksctl refuses -A without a region (contract 8.1); the module then starts from us-east-1.
+    # eksctl refuses -A without a region (docs/eksctl.md, all-regions); the module then starts from us-east-1.
     result, _completed = sim.module("eks_cluster_info", "all_regions=true")
     assert sorted((c["region"], c["name"]) for c in result["clusters"]) == ALL_CLUSTERS
     calls = sim.calls()

@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What real eksctl does that the first reading of its source missed (contract section 8), through the simulator.
+"""What real eksctl does that the first reading of its source missed (docs/eksctl.md), through the simulator.
 
 The same scenarios run against the real binary in tests/e2e.
 """

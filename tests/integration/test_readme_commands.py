@@ -5,6 +5,10 @@ the ``$`` lines of its console blocks and the commands in its inline code, in th
 ``bash`` that sources tests/env.sh, in one working directory with one simulator state and one HOME. The YAML blocks that
 start with ``# <file>.yml`` are written to that directory first (the playbook and the fleet's inventory file).
 
+The commands of the README's "Install" section install the collection from Galaxy or a tarball, and Python libraries
+with pip: tests/integration/test_shipped_readme.py runs them, and every other command again, from the built collection
+installed alone.
+
 ``make`` commands are run with ``make -n`` (a dry run: the target exists and its recipe expands), except ``make setup``
 and ``make demo``, which run for real (``make demo`` on .venv, whichever release runs these tests); ``make test`` is the run
 these tests are part of."""
@@ -26,11 +30,15 @@ README = os.path.join(ROOT, "README.md")
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
 COMMAND = re.compile(r"^(?:ansible|ansible-playbook|ansible-doc|ansible-inventory|ansible-galaxy|eksctl|make)\s")
 RUN_FOR_REAL = ("make setup", "make demo")
+INSTALL_SECTION = re.compile(r"^## Install\n.*?(?=^## )", re.M | re.S)
 
 
 def readme() -> str:
+    """The README without its "Install" section (see above)."""
     with open(README, encoding="utf-8") as handle:
-        return handle.read()
+        text = handle.read()
+    assert INSTALL_SECTION.search(text), "the README has no Install section"
+    return INSTALL_SECTION.sub("", text)
 
 
 def console_commands(block: str) -> list[str]:

@@ -1,6 +1,7 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""eksctl outputs exactly as the project's eksctl contract shows them and eksctl 0.230.0 prints them.
+"""eksctl outputs exactly as eksctl 0.230.0 prints them (docs/eksctl.md describes them; tests/e2e/test_differential.py
+checks the simulator's against the real binaries).
 
 JSON documents carry no trailing newline, as eksctl's JSON printer writes none.
 """
@@ -147,7 +148,7 @@ WARNING_THEN_ERROR_STDERR = ("2026-05-01 10:00:00 [!]  retryable error (Throttli
                              + CLUSTER_NOT_FOUND_FOR_NODEGROUPS_STDERR)
 GET_LOG_ON_STDERR = "2026-05-01 10:00:00 [\u2139]  eksctl version 0.230.0\n"
 
-# Contract section 8: what the second reading of eksctl's source found (texts as the real binary prints them).
+# The behaviours of docs/eksctl.md that the second reading of eksctl's source found (texts as the real binary prints them).
 NOT_EKS_STDERR = ("Error: cannot perform this operation on a non-EKS cluster; please follow the documentation for "
                   "cluster edge's Kubernetes provider\n")
 LIST_NODES_FORBIDDEN_STDERR = ("Error: getting nodegroup's kubernetes version: failed to list nodes: nodes is forbidden: User "

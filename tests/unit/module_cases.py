@@ -33,7 +33,7 @@ One case is one scenario::
 
 An stdout or stderr is a string, or a mapping with one key that builds it: ``{contract: NAME}`` (an output of
 tests/unit/contract.py), ``{nodegroups: [[name, type, status, desired, min, max], ...]}`` (a ``get nodegroup -o json``
-document), ``{description: {Status: CREATING}}`` (the contract's cluster description with top-level fields replaced),
+document), ``{description: {Status: CREATING}}`` (contract.py's cluster description with top-level fields replaced),
 ``{json: value}`` (any value as a JSON text), ``{repeat: [text, count]}`` and ``{join: [output, ...]}``. Plain YAML
 throughout (no tags), so every YAML tool reads the files.
 """

@@ -6,7 +6,8 @@
    ansible-lint and flake8 as it runs them (ansible-test sanity inside its container needs a container engine, so
    it is off here; ``make sanity`` runs sanity on every release of the matrix). Any warning or error fails.
 2. ``antsibull-docs lint-collection-docs --plugin-docs`` on the installed artifact.
-3. ``antsibull-changelog lint`` on the checkout.
+3. ``antsibull-changelog lint`` on the checkout, and CHANGELOG.rst is what ``antsibull-changelog generate`` makes of
+   changelogs/changelog.yaml (``make changelog`` folds new fragments into the release and writes both).
 4. ``ansible-doc --json`` of every plugin and role of the installed artifact: no ``(!UNKNOWN)`` author, no duplicated
    requirement, and the plain ``ansible-doc`` text renders.
 
@@ -15,8 +16,10 @@ Usage: certify.py <artifact.tar.gz> <collections root the artifact is installed 
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +58,19 @@ def galaxy_importer(artifact: str) -> None:
     complaints = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
     if complaints or "Importer processing completed successfully" not in output:
         raise Failed("galaxy-importer:\n" + "\n".join(complaints or output.splitlines()[-20:]))
+
+
+def changelog_is_generated() -> None:
+    """CHANGELOG.rst as committed is what antsibull-changelog generates from changelogs/, in a copy of galaxy.yml and
+    changelogs/ alone (generate needs neither the plugins nor ansible-doc)."""
+    with tempfile.TemporaryDirectory() as work:
+        shutil.copy(os.path.join(ROOT, "galaxy.yml"), work)
+        shutil.copytree(os.path.join(ROOT, "changelogs"), os.path.join(work, "changelogs"),
+                        ignore=shutil.ignore_patterns(".plugin-cache.yaml"))
+        run(["antsibull-changelog", "generate"], cwd=work)
+        committed = os.path.join(ROOT, "CHANGELOG.rst")
+        if not os.path.exists(committed) or not filecmp.cmp(os.path.join(work, "CHANGELOG.rst"), committed, shallow=False):
+            raise Failed("CHANGELOG.rst is not what antsibull-changelog generates from changelogs/changelog.yaml: run make changelog")
 
 
 def installed_collection(collections_root: str) -> str:
@@ -113,6 +129,9 @@ def main(argv: list[str]) -> int:
         checks += 1
         print("antsibull-changelog lint", flush=True)
         run(["antsibull-changelog", "lint"])
+        checks += 1
+        print("CHANGELOG.rst is generated from changelogs/changelog.yaml", flush=True)
+        changelog_is_generated()
         checks += 1
         print("ansible-doc of every plugin and role: authors, requirements, text", flush=True)
         checks += ansible_doc(collections_root)

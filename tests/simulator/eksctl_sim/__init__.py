@@ -6,12 +6,12 @@ It implements the subset of eksctl that the collection drives (``version``, ``ge
 ``get nodegroup``, ``get fargateprofile``, ``scale nodegroup``) as eksctl 0.230.0 does: the same flags
 and aliases, the same JSON shapes and formatting (4-space indent, no trailing newline, Go's HTML
 escaping), the same error texts, exit codes and streams (``get fargateprofile`` also as YAML and as a
-table), and the behaviours of section 8 of the project's eksctl contract (``-A`` needs a region;
+table), and the behaviours of eksctl that docs/eksctl.md lists (``-A`` needs a region;
 EKS-Connector clusters are listed but refused; a self-managed nodegroup with nodes needs the cluster's
 Kubernetes API; ``scale`` refuses names with characters other than letters, digits and ``-`` after its
 AWS calls; rolled-back stacks are settled).
 
-Beyond the contract, read from eksctl's source and confirmed by the differential test: ``get
+Beyond that list, read from eksctl's source and confirmed by the differential test: ``get
 fargateprofile`` (its notes are in ``commands/get_fargateprofile.py``), and the description of an EKS
 Auto Mode cluster, which carries ``ComputeConfig`` (``Enabled``, ``NodePools``, ``NodeRoleArn``) and
 ``{"Enabled": true}`` in ``StorageConfig.BlockStorage`` and ``KubernetesNetworkConfig.ElasticLoadBalancing``

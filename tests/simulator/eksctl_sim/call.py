@@ -81,7 +81,7 @@ class Call:
         if cluster is None:
             raise CommandError("unable to describe cluster control plane: %s" % not_found_cluster(values["cluster"]))
         if cluster.get("connector"):
-            # Contract 8.3: RefreshClusterStatus refuses a cluster with a ConnectorConfig.
+            # docs/eksctl.md, connector: RefreshClusterStatus refuses a cluster with a ConnectorConfig.
             raise CommandError("cannot perform this operation on a non-EKS cluster; please follow the documentation for "
                                "cluster %s's Kubernetes provider" % cluster["name"])
         return cluster

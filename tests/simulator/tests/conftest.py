@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The simulator's own tests: its answers against eksctl's contract. They check the simulator, not the collection, and do
+"""The simulator's own tests: its answers against eksctl's outputs (docs/eksctl.md). They check the simulator, not the collection, and do
 not depend on the ansible-core release, so ``make test`` runs them once (``make simulator``)."""
 
 from __future__ import annotations

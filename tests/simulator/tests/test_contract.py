@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The simulator against the eksctl contract: keys, formatting, error texts, streams and exit codes (the same contract
+"""The simulator against eksctl's outputs (docs/eksctl.md): keys, formatting, error texts, streams and exit codes (what
 the real eksctl is held to in tests/e2e/test_differential.py)."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def get_cluster(call: Call, argv: list[str], values: dict, changed: set, positio
     handle = StateFile(call.state_path)
     with handle as state:
         if values["all-regions"]:
-            # Contract 8.1/8.2: -A still builds a provider first, so it needs a region like any call (and
+            # docs/eksctl.md, all-regions: -A still builds a provider first, so it needs a region like any call (and
             # logs nothing about a --region flag); then it visits the enabled regions in eksctl's order.
             call.resolve_region(values, changed)
             regions = SUPPORTED_REGIONS

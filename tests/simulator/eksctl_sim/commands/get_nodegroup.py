@@ -36,7 +36,7 @@ def get_nodegroup(call: Call, argv: list[str], values: dict, changed: set, posit
         rows = []
         for nodegroup in ordered:
             if nodegroup["type"] != "managed" and nodegroup["desired"] > 0:
-                # Contract 8.4: the Version of a self-managed nodegroup with nodes comes from the node list.
+                # docs/eksctl.md, kubernetes-api: the Version of a self-managed nodegroup with nodes comes from the node list.
                 _list_nodes(cluster, handle)
             stale = nodegroup.get("stale")
             if stale and stale["reads"] > 0:

@@ -31,7 +31,7 @@ def scale_nodegroup(call: Call, argv: list[str], values: dict, changed: set, pos
         fault = take_fault(state, "scale nodegroup", argv)
         handle.save()
     if NAME_REFUSED.search(name):
-        # Contract 8.5: the nodegroup config is validated after the provider's AWS calls. The message quotes a
+        # docs/eksctl.md, scale-names: the nodegroup config is validated after the provider's AWS calls. The message quotes a
         # pattern, but the check only refuses characters other than letters, digits and "-".
         raise CommandError("validation for %s failed, name must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*" % name)
     wrap = 'failed to scale nodegroup "%s" for cluster "%s", error: ' % (name, cluster["name"])
@@ -107,7 +107,7 @@ def validate_scale(values: dict, changed: set, name: str) -> None:
 
 
 def _validate_managed(nodegroup: dict, target: dict, wrap: str) -> None:
-    # The EKS wording below is taken from the contract where it is known; the others are [inferred].
+    # The EKS wording below is EKS's where the differential test has seen it (docs/eksctl.md, eks-answers); the others are [inferred].
     if nodegroup["status"] != "ACTIVE" or nodegroup["pending_reads"] > 0:
         raise CommandError("%soperation error EKS: UpdateNodegroupConfig, https response error StatusCode: 409, RequestID: %s, "
                            "ResourceInUseException: Nodegroup cannot be updated as it is currently not in Active State" % (wrap, request_id()))

@@ -18,7 +18,7 @@ from ansible_collections.eks_tools.eksctl.plugins.module_utils import _model as 
     ("UPDATE_IN_PROGRESS", False, False, True),
     ("DEGRADED", False, True, False),
     ("CREATE_FAILED", False, True, False),
-    # eksctl's settled stack statuses (contract 8.6): a rolled-back update leaves a working stack.
+    # eksctl's settled stack statuses (docs/eksctl.md, rolled-back): a rolled-back update leaves a working stack.
     ("UPDATE_ROLLBACK_COMPLETE", True, False, False),
     ("ROLLBACK_COMPLETE", True, False, False),
     ("UPDATE_ROLLBACK_FAILED", False, True, False),

@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The parsers against the exact outputs of the eksctl contract."""
+"""The parsers against eksctl's exact outputs (tests/unit/contract.py, described in docs/eksctl.md)."""
 
 from __future__ import annotations
 

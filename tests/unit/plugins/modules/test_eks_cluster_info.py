@@ -1,6 +1,6 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""eks_cluster_info in-process against contract outputs: one test per case of test_eks_cluster_info.yaml."""
+"""eks_cluster_info in-process against eksctl's outputs of tests/unit/contract.py: one test per case of test_eks_cluster_info.yaml."""
 
 from __future__ import annotations
 

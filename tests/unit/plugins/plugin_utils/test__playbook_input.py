@@ -166,6 +166,28 @@ def test_each_playbook_s_header_lists_exactly_what_it_takes(playbook):
                 assert any(alias in line for line in header), alias
 
 
+def readme_table() -> str:
+    """The README's table of the playbooks' variables, as SETTINGS gives it (paste it into the README when this changes)."""
+    rows = ["| Variable | stop | start | report | What it does |", "|---|---|---|---|---|"]
+    for setting in SETTINGS:
+        marks = ["yes" if playbook in setting.playbooks else "" for playbook in playbook_input.PLAYBOOKS]
+        description = setting.description
+        if setting.option:
+            description += " eks_nodegroup_scale calls it %s." % setting.option
+        if setting.aliases:
+            description += " Old name: %s." % ", ".join(setting.aliases)
+        rows.append("| `%s` | %s | %s |" % (setting.name, " | ".join(marks), description.replace("|", "\\|")))
+    return "\n".join(rows) + "\n"
+
+
+def test_the_readme_s_table_of_the_playbooks_variables_is_settings():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    start = readme.index("| Variable | stop | start | report |")
+    shown = readme[start:readme.index("\n\n", start) + 1]
+    assert shown == readme_table(), "the README's table differs from SETTINGS; it should read:\n" + readme_table()
+
+
 def test_the_states():
     assert playbook_input.STATES == {"stop": "stopped", "start": "started", "report": "status"}
     assert "playbook must be one of" in refused("restart", {})
