@@ -86,6 +86,9 @@ _value:
       lines of its tags ignored (expired or malformed) and of nodegroups a start left as they are. C(skip_date), O(skip_date).
     - For V(started) also C(restarted_externally), cluster to the start's
       RV(eks_tools.eksctl.eks_nodegroup_scale#module:restarted_externally) (nodegroup to the sizes recorded and found).
+    - C(nodes_seen), when a host's result carries RV(eks_tools.eksctl.eks_nodegroup_scale#module:nodes) (a wait that read the
+      cluster's Kubernetes API), the Node counts of those clusters summed, C(clusters), C(total) and C(ready); its first line
+      then says how many Nodes are left after a stop, or Ready after a start, and in how many clusters they were read.
     - C(lines), the summary as a person reads it, then one line per failed cluster and per nodegroup a stop could not stop; a
       preview has one line per cluster instead. It stays one screen at any fleet size, as each list of the first line names at most
       10 clusters and the lines under it are at most 20, each followed by C(... and N more); the other keys name every cluster.
@@ -242,6 +245,16 @@ def _capped_lines(lines: list[str], limit: int = SHOWN_LINES) -> list[str]:
     return lines if len(lines) <= limit else lines[:limit] + ["  ... and %d more" % (len(lines) - limit)]
 
 
+def _add_nodes(summary: dict[str, t.Any], result: dict[str, t.Any]) -> None:
+    """The Nodes a host's wait read last (the module's ``nodes``), summed over the clusters whose Kubernetes API was read."""
+    nodes = result.get("nodes")
+    if isinstance(nodes, dict) and isinstance(nodes.get("total"), int):
+        seen = summary.setdefault("nodes_seen", {"clusters": 0, "total": 0, "ready": 0})
+        seen["clusters"] += 1
+        seen["total"] += nodes["total"]
+        seen["ready"] += nodes.get("ready") if isinstance(nodes.get("ready"), int) else 0
+
+
 def _headline(summary: dict[str, t.Any]) -> str:
     state, preview = summary["state"], summary["preview"]
     nodes = (summary["nodes_before"], summary["nodes_after"])
@@ -262,6 +275,10 @@ def _headline(summary: dict[str, t.Any]) -> str:
             line += ", about %.2f" % summary["estimated_saving"]
         if summary["savings_partial"]:
             line += " (partial)"
+    seen = summary.get("nodes_seen")
+    if seen and state in DONE and not preview:
+        line += "; Nodes %s in the %d cluster(s) whose API was read" % (
+            "left: %d" % seen["total"] if state == "stopped" else "Ready: %d of %d" % (seen["ready"], seen["total"]), seen["clusters"])
     if summary["skipped"] and not summary["skip_date"]:
         line += "; %s: %s" % ("the next stop would skip" if state == "status" else "would skip" if preview else "skipped", _capped(
             ["%s (%s)" % (name, exception["reason"]) for name, exception in summary["skipped"].items()], SHOWN_NAMES))
@@ -330,6 +347,7 @@ def fleet_summary(results: dict[str, t.Any], state: str, preview: bool = False, 
         own_state = result.get("state") if state == "status" else state
         if state == "started":
             _add_savings(summary, result)
+        _add_nodes(summary, result)
         nodegroups = _nodegroups(result)
         # Left as it is by an exception: a stop or start skipped it; a report previews the next stop, or any run on a skip date.
         left = bool(_exception(result).get("skip")) and (state != "status" or own_state == "stopped" or bool(summary["skip_date"]))

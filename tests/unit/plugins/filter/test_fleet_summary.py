@@ -242,3 +242,18 @@ def test_a_start_names_nodegroups_restarted_externally_and_counts_their_savings_
     assert ("  dev.eu-north-1: nodegroup web was started outside this collection while stopped (found 2/2/5, recorded 3/2/5): "
             "no savings counted") in summary["lines"]
     assert "restarted_externally" not in fleet_summary({"dev.eu-north-1": stop((1, 0))}, "stopped")
+
+
+def test_the_node_counts_a_wait_proved_are_summed_and_named_in_the_first_line():
+    def waited(nodes, *pairs):
+        return dict(result(True, *pairs), nodes=nodes)
+
+    stopped = fleet_summary({"a.eu-north-1": waited({"total": 1, "ready": 1}, (2, 0)), "b.eu-north-1": waited({"total": 0, "ready": 0}, (3, 0)),
+                             "c.eu-north-1": result(True, (1, 0))}, "stopped")
+    assert stopped["nodes_seen"] == {"clusters": 2, "total": 1, "ready": 1}
+    assert "; Nodes left: 1 in the 2 cluster(s) whose API was read" in stopped["lines"][0]
+    started = fleet_summary({"a.eu-north-1": waited({"total": 5, "ready": 4}, (0, 5))}, "started")
+    assert "; Nodes Ready: 4 of 5 in the 1 cluster(s) whose API was read" in started["lines"][0]
+    # Without a wait that read the API, nothing is claimed at the Node level.
+    assert "nodes_seen" not in fleet_summary({"c.eu-north-1": result(True, (1, 0))}, "stopped")
+    assert "Nodes" not in fleet_summary({"c.eu-north-1": result(True, (1, 0))}, "stopped")["lines"][0]
