@@ -117,8 +117,8 @@ lint: setup
 
 # Build the collection, check that test tooling and developer pages stay out of it (only tests/unit runs from an install), install it and read every plugin's docs from the installed copy.
 BUILT := $(CACHE)/build/installed
-PLUGIN_DOCS := module:eks_nodegroup_scale module:eks_cluster_info module:print_lines inventory:eks_clusters filter:capacity_rows \
-	filter:fleet_summary filter:preflight_rows filter:misspelled_vars role:cluster_power
+PLUGIN_DOCS := module:eks_nodegroup_scale module:eks_cluster_info module:print_lines module:playbook_input inventory:eks_clusters \
+	filter:capacity_rows filter:fleet_summary filter:preflight_rows filter:cluster_exception filter:exempt_start role:cluster_power
 build: setup
 	@rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	ansible-galaxy collection build --output-path $(CACHE)/build .
