@@ -1,6 +1,11 @@
 # Copyright: eks_tools.eksctl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A cluster reader and a nodegroup scaler on a fake eksctl and a fake clock, for the unit tests of both."""
+"""A cluster reader and a nodegroup scaler on a fake eksctl and a fake clock, for the unit tests of both.
+
+Why a second harness beside module_harness.py: that one runs a module's ``main()`` whole, as Ansible does (argument spec, JSON
+result, one scripted eksctl per case), so it tests what a user sees; this one builds the provider's objects directly, with a
+fake clock, fake stores and a fake Kubernetes API, so a test can drive what a module run cannot reach in one call (a write
+that fails part way, a wait that times out, a recording the store refuses) without sleeping or touching the disk."""
 
 from __future__ import annotations
 
