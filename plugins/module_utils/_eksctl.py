@@ -67,6 +67,7 @@ def first_set(names: t.Iterable[str]) -> str | None:
 # What introduces eksctl's own cause at the end of a failure's message; readers of the message (the inventory) split on it.
 EKSCTL_SAID = "eksctl said: "
 
+
 class Credentials(t.NamedTuple):
     access_key: str | None = None
     secret_key: str | None = None
