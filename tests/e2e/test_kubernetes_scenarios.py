@@ -21,8 +21,10 @@ PREFIX = "/eks_tools/recordings"
 
 
 @pytest.fixture(name="kreal")
-def kreal_fixture(eksctl, tmp_path, kube_worlds):
-    return EmulatedWorld(str(tmp_path), eksctl, kube_worlds)
+def kreal_fixture(newest_eksctl, tmp_path, kube_worlds):
+    """On the newest real eksctl only: what is tested here is the Kubernetes side, which does not depend on eksctl's release
+    (eksctl's own reads and writes are tested on every release by test_scenarios.py and test_differential.py)."""
+    return EmulatedWorld(str(tmp_path), newest_eksctl, kube_worlds)
 
 
 def info(world, cluster):
