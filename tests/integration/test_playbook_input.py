@@ -120,7 +120,9 @@ def test_parallelism_bounds_the_calls_side_by_side(sim):
 
 def test_start_unrecorded_false_keeps_a_named_cluster_stopped(sim):
     results, completed = sim.playbook("eks_tools.eksctl.start", "-e", "cluster=staging", "-e", "region=us-east-1",
-                                      "-e", "start_unrecorded=false", *recording(sim))
+                                      "-e", "start_unrecorded=false", *recording(sim), check=False)
+    # Kept stopped, and the run fails: nothing says whether it was off before a stop or its recording was lost.
+    assert completed.returncode != 0
     assert sim.sizes("staging", "us-east-1") == STAGING
     assert not scale_calls(sim.calls())
     assert "kept stopped, nothing recorded: staging.us-east-1" in one_line(completed.stdout)
@@ -156,8 +158,7 @@ def test_a_name_close_to_cluster_or_region_never_stops_the_fleet(sim, variable):
 def test_old_names_still_work(sim, old, value, playbook):
     inventory = sim.inventory_file(FLEET)
     value = os.path.join(sim.root, "old.json") if value == "@" else value
-    if playbook == "start":
-        sim.playbook("eks_tools.eksctl.stop", "-i", inventory, *recording(sim))
+    # For the start: no stop first, so staging (stopped, never recorded) is what start_unrecorded=true starts.
     sim.playbook("eks_tools.eksctl." + playbook, "-i", inventory, "-e", "%s=%s" % (old, value), *recording(sim)[:0] if old == "eks_snapshot_path"
                  else recording(sim))
     if old == "eks_hosts":
@@ -283,9 +284,11 @@ def set_stats_of(results) -> list[dict]:
             if "eks_fleet" in entry["result"].get("ansible_stats", {}).get("data", {})]
 
 
-def preview(sim, playbook: str, inventory: str) -> tuple[dict, str]:
-    """A check-mode fleet run: the summary it handed to AWX, which must count nothing as done, and its output."""
-    results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-i", inventory, "--check", *recording(sim))
+def preview(sim, playbook: str, inventory: str, *, fails: bool = False) -> tuple[dict, str]:
+    """A check-mode fleet run: the summary it handed to AWX, which must count nothing as done, and its output. ``fails``: a
+    preview of a start that would keep a cluster stopped for want of a recording fails, as the start itself would."""
+    results, completed = sim.playbook("eks_tools.eksctl." + playbook, "-i", inventory, "--check", *recording(sim), check=not fails)
+    assert (completed.returncode != 0) is fails, completed.stdout
     (summary,) = set_stats_of(results)
     done, would = {"stop": ("stopped", "would_stop"), "start": ("started", "would_start")}[playbook]
     assert (summary["preview"], summary[done], summary[would]) == (True, 0, 1)
@@ -302,10 +305,12 @@ def test_a_check_mode_fleet_stop_is_a_preview_and_hands_awx_no_stop(sim):
 
 def test_a_check_mode_fleet_start_says_what_would_start_and_stay_stopped(sim):
     inventory = sim.inventory_file(FLEET)
-    sim.playbook("eks_tools.eksctl.stop", "-i", inventory, *recording(sim))
-    _summary, output = preview(sim, "start", inventory)
+    # The stop visits demo only: staging, stopped before and never recorded, is what a start cannot tell from a lost recording.
+    sim.playbook("eks_tools.eksctl.stop", "-i", inventory, "--limit", "demo.eu-north-1", *recording(sim))
+    _summary, output = preview(sim, "start", inventory, fails=True)
     assert "demo.eu-north-1 would start at desired/min/max ng-self 2/1/4, ng-1 3/2/5, ng-2 1/1/3" in output
-    assert "staging.us-east-1 ng-a, ng-b would stay stopped (nothing recorded)" in output
+    assert "would stay stopped, nothing recorded: staging.us-east-1" in output
+    assert "cluster 'staging': no recording of nodegroup(s) ng-b, ng-a anywhere, so they would stay stopped" in output
     assert sim.sizes("demo") == STOPPED_DEMO
 
 
@@ -317,8 +322,9 @@ def test_the_report_predicts_what_the_fleet_start_then_does(sim):
     assert "staging.us-east-1 ng-a, ng-b would stay stopped (nothing recorded)" in output
     summary = output.rsplit("TASK [eks_tools.eksctl.cluster_power : Print the summary]", maxsplit=1)[-1]
     assert "started it" not in summary
-    sim.playbook("eks_tools.eksctl.start", "-i", inventory, *recording(sim))
+    _results, started = sim.playbook("eks_tools.eksctl.start", "-i", inventory, *recording(sim), check=False)
     assert sim.sizes("staging", "us-east-1") == STAGING  # as the report said
+    assert started.returncode != 0 and "kept stopped, nothing recorded: staging.us-east-1" in one_line(started.stdout)
     _results, one = sim.playbook("eks_tools.eksctl.report", "-e", "cluster=staging", "-e", "region=us-east-1", *recording(sim))
     assert "staging.us-east-1 would start at desired/min/max ng-a 1/0/3 (nothing recorded), ng-b 1/0/2 (nothing recorded)" in one_line(one.stdout) \
         or "staging.us-east-1 would start at desired/min/max ng-b 1/0/2 (nothing recorded), ng-a 1/0/3 (nothing recorded)" in one_line(one.stdout)
