@@ -120,8 +120,9 @@ class NodegroupScaler:
             self._prove(request, plan, kube, deadline, functools.partial(report, outcomes))
         remaining = self._spend(request, plan, known, resumed) if request.state == "started" else known
         result = report(outcomes, remaining)
-        if kube is not None and kube.nodes_seen_last() is not None:
-            result["nodes"] = kube.nodes_seen_last()
+        nodes = kube.nodes_seen_last() if kube is not None else None
+        if nodes is not None:
+            result["nodes"] = nodes
         unrecorded = [step.name for step in plan.steps if step.action == ACTION_KEPT_STOPPED]
         if unrecorded:
             kept = "would stay" if self.check_mode else "were kept"
