@@ -24,40 +24,13 @@ import tarfile
 import pytest
 import yaml
 
-from conftest import ROOT, SIMULATOR
-from test_readme_commands import commands_and_files
+import readme_text
 
-CHECKOUT_MARK = "(source checkout)"
+from conftest import ROOT, SIMULATOR
+
 CHECKOUT_NOTE = "need a clone of the collection's source repository"
 NETWORK = ("ansible-galaxy collection install eks_tools.eksctl", "python3 -m pip install ")
-HEADING = re.compile(r"^(#{2,3}) (.+)$", re.M)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
-
-
-def sections(text: str) -> list[tuple[str, bool]]:
-    """The README cut at its level-2 and level-3 headings: each piece's text, and whether it needs the source checkout (its
-    heading, or the level-2 heading above it, says so). Code blocks hold no such headings (their comments start with one #)."""
-    pieces: list[tuple[str, bool]] = []
-    starts = [match.start() for match in HEADING.finditer(text)]
-    bounds = [0] + starts + [len(text)]
-    marked_above = False
-    for begin, end in zip(bounds, bounds[1:]):
-        piece = text[begin:end]
-        heading = HEADING.match(piece)
-        if heading:
-            marked = CHECKOUT_MARK in heading.group(2)
-            if len(heading.group(1)) == 2:
-                marked_above = marked
-            else:
-                marked = marked or marked_above
-        else:
-            marked = False
-        pieces.append((piece, marked))
-    return pieces
-
-
-def needs_checkout(command: str) -> bool:
-    return command.startswith("make ")
 
 
 def slug(heading: str) -> str:
@@ -121,29 +94,21 @@ def test_the_shipped_readme_works_from_the_installed_tarball(shipped):
         version = yaml.safe_load(handle)["version"]
     assert shipped["tarball"] == "eks_tools-eksctl-%s.tar.gz" % version
 
-    ran, checkout_only, network = [], [], []
-    files: dict[str, str] = {}
-    for piece, marked in sections(readme):
-        commands, named = commands_and_files(piece)
-        files.update(named)
-        for name, body in named.items():
-            (shipped["work"] / name).write_text(body, encoding="utf-8")
-        for command in commands:
-            if command in ran + checkout_only + network:
-                continue
-            if marked or needs_checkout(command):
-                checkout_only.append(command)
-                continue
-            if command.startswith(NETWORK):
-                network.append(command)
-                continue
-            assert "tests/" not in command, "a command outside the source-checkout sections uses the checkout: %s" % command
-            completed = run(shipped, command)
-            assert completed.returncode == 0, "shipped README command failed: %s\nstdout:\n%s\nstderr:\n%s" % (
-                command, completed.stdout[-4000:], completed.stderr[-4000:])
-            ran.append(command)
-            if command.startswith("ansible-galaxy collection install"):
-                assert os.path.isdir(installed(shipped)), completed.stdout
+    checkout_only, commands, files = readme_text.split_commands(readme)
+    for name, body in files.items():
+        (shipped["work"] / name).write_text(body, encoding="utf-8")
+    ran, network = [], []
+    for command in commands:
+        if command.startswith(NETWORK):
+            network.append(command)
+            continue
+        assert "tests/" not in command, "a command outside the source-checkout sections uses the checkout: %s" % command
+        completed = run(shipped, command)
+        assert completed.returncode == 0, "shipped README command failed: %s\nstdout:\n%s\nstderr:\n%s" % (
+            command, completed.stdout[-4000:], completed.stderr[-4000:])
+        ran.append(command)
+        if command.startswith("ansible-galaxy collection install"):
+            assert os.path.isdir(installed(shipped)), completed.stdout
     assert "ansible-galaxy collection install %s" % shipped["tarball"] in ran
     assert {"nightly.yml", "clusters.eks_clusters.yml"} <= set(files)
     assert sorted(network) == sorted(["ansible-galaxy collection install eks_tools.eksctl", "python3 -m pip install botocore kubernetes"])
@@ -160,7 +125,7 @@ def test_the_shipped_readme_s_links_lead_into_the_installed_collection(shipped):
         completed = run(shipped, "ansible-galaxy collection install %s" % shipped["tarball"])
         assert completed.returncode == 0, completed.stdout + completed.stderr
     checked = 0
-    for piece, marked in sections(shipped["readme"]):
+    for piece, marked in readme_text.sections(shipped["readme"]):
         for target in LINK.findall(piece):
             if marked or re.match(r"^[a-z]+:", target):
                 continue

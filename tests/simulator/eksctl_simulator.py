@@ -16,7 +16,7 @@ from eksctl_sim.aws import ACCOUNT, SUPPORTED_REGIONS, VERSION, VERSION_INFO
 from eksctl_sim.cli import main
 from eksctl_sim.commands.get_cluster import describe
 from eksctl_sim.commands.get_nodegroup import summary
-from eksctl_sim.kube import KubeServer
+from eksctl_sim.kube_server import KubeServer
 from eksctl_sim.output import go_json
 from eksctl_sim.seed import (KUBERNETES_REGION, fargate_profile, held_pod, kubernetes_objects, kubernetes_worlds, new_cluster,
                              new_nodegroup, node_pool, seed_state)

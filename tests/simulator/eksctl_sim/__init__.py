@@ -47,7 +47,9 @@ Where each part lives (``tests/simulator/bin/eksctl`` runs ``cli.main``):
   argument, the printer);
 * ``flags`` (pflag's parsing and each command's flags), ``output`` (cobra's errors, log lines, Go's
   JSON, YAML and tables), ``aws`` (the account, the release, AWS's error texts);
-* ``faults``: the fault knobs.
+* ``faults``: the fault knobs;
+* ``kube`` (the Kubernetes objects and the API's answers) and ``kube_server`` (its HTTP server, kept apart so that an
+  eksctl call does not import it).
 
 State lives in a JSON file named by ``EKSCTL_SIM_STATE`` (seeded on first use).
 Every call is appended to a JSON-lines log (``EKSCTL_SIM_LOG``, default

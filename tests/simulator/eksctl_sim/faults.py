@@ -15,7 +15,6 @@ its calls), as AWS throttles a share of a busy account's calls.
 from __future__ import annotations
 
 import time
-import typing as t
 
 from .aws import THROTTLE_MESSAGE, request_id
 from .output import CommandError, Exit
@@ -48,7 +47,7 @@ def _periodic_throttle(state: dict) -> dict | None:
     return {"kind": "throttle"}
 
 
-def apply_fault(stdout: t.List[str], fault: dict, state: dict, wrap: str, operation: str, document: str = "") -> None:
+def apply_fault(stdout: list[str], fault: dict, state: dict, wrap: str, operation: str, document: str = "") -> None:
     """Act out a fault. ``wrap`` is the command's own error prefix (with a trailing ': ')."""
     kind = fault["kind"]
     if kind == "hang":

@@ -4,9 +4,10 @@
 makes, from the simulator's state file, so the simulator tier has the capability the real tier has
 (tests/e2e/test_differential.py holds these answers against a real kube-apiserver's).
 
-One server answers every simulated cluster, on loopback, under ``/k8s/<region>/<cluster>``; ``settings.kube_endpoint`` in the
-state file is its address, and ``get cluster --name`` then prints ``<kube_endpoint>/k8s/<region>/<cluster>`` as the cluster's
-endpoint. It speaks plain HTTP: TLS against the cluster's own CA is exercised by the real tier.
+One server (``kube_server.KubeServer``, apart so that an eksctl call does not import an HTTP server) answers every
+simulated cluster, on loopback, under ``/k8s/<region>/<cluster>``; ``settings.kube_endpoint`` in the state file is its
+address, and ``get cluster --name`` then prints ``<kube_endpoint>/k8s/<region>/<cluster>`` as the cluster's endpoint.
+It speaks plain HTTP: TLS against the cluster's own CA is exercised by the real tier.
 
 What a cluster holds comes from its record's declarative ``kubernetes`` (``seed.kubernetes_objects()``, the same record the
 emulated AWS builds a real API server from): Karpenter NodePools with their limits and NodeClaims (Karpenter's kinds exist only
@@ -20,14 +21,8 @@ answers 403 as RBAC does; ``unreachable`` is served no endpoint. A request witho
 
 from __future__ import annotations
 
-import json
+import collections
 import re
-import threading
-import typing as t
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
-
-from .state import StateFile
 
 KARPENTER = "/apis/karpenter.sh/v1"
 HELD = "kubernetes.simulator/held-after-scale"  # a Node kept by a PodDisruptionBudget: its nodegroup and index
@@ -101,12 +96,11 @@ def held_nodes(cluster: dict, nodegroup: dict, desired: int) -> list[int]:
     return sorted(index for index in candidates if "%s-%d" % (nodegroup["name"], index) in blocked)
 
 
-class Answer(t.NamedTuple):
-    code: int
-    body: t.Any
+# An HTTP status code and the JSON body. A plain namedtuple: typing's NamedTuple would make every eksctl call import typing.
+Answer = collections.namedtuple("Answer", "code body")
 
 
-def answer(state: dict, method: str, path: str, query: dict, body: t.Any, token: str | None) -> Answer:
+def answer(state: dict, method: str, path: str, query: dict, body: dict | None, token: str | None) -> Answer:
     match = re.match(r"^/k8s/(?P<region>[^/]+)/(?P<cluster>[^/]+)(?P<rest>/.*)$", path)
     cluster = next((entry for entry in state["clusters"] if match and entry["region"] == match.group("region")
                     and entry["name"] == match.group("cluster")), None)
@@ -159,45 +153,3 @@ def answer(state: dict, method: str, path: str, query: dict, body: t.Any, token:
                 spec["limits"] = {key: value for key, value in merged.items() if value is not None}
             return Answer(200, found)
     return Answer(405 if method != "GET" else 404, status(404, "NotFound", "the server could not find the requested resource"))
-
-
-class KubeServer:
-    """The server, in a thread of the process that starts it (a test session, or ``make demo``'s)."""
-
-    def __init__(self, state_path: str) -> None:
-        self.state_path = state_path
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                parts = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"null") if length else None
-                handle = StateFile(server.state_path)
-                with handle as state:
-                    found = answer(state, self.command, parts.path, parse_qs(parts.query), body, self.headers.get("Authorization"))
-                    if self.command != "GET" and found.code == 200:
-                        handle.save()
-                data = json.dumps(found.body).encode("utf-8")
-                self.send_response(found.code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_PATCH = do_DELETE = _serve
-
-            def log_message(self, *args: t.Any) -> None:  # quiet: the tests read results, not access logs
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def start(self) -> KubeServer:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
