@@ -38,6 +38,7 @@ def commands_and_files(text: str) -> tuple[list[str], dict[str, str]]:
     """The commands in the text's order (each once, whatever comment follows it: console blocks and inline code that looks
     like a command) and the files its YAML blocks name (a block whose first line is ``# <file>.yml``)."""
     commands: list[str] = []
+    seen: set[str] = set()
     files: dict[str, str] = {}
     position = 0
     pieces = []
@@ -58,7 +59,8 @@ def commands_and_files(text: str) -> tuple[list[str], dict[str, str]]:
                 files[named.group(1)] = body
             found = []
         for command in found:
-            if without_comment(command) not in [without_comment(seen) for seen in commands]:
+            if without_comment(command) not in seen:
+                seen.add(without_comment(command))
                 commands.append(command)
     return commands, files
 
@@ -99,12 +101,13 @@ def split_commands(text: str) -> tuple[list[str], list[str], dict[str, str]]:
     """The commands that need the checkout and those that do not, each in the text's order and once, and every file."""
     checkout: list[str] = []
     elsewhere: list[str] = []
+    seen: set[str] = set()
     files: dict[str, str] = {}
     for piece, marked in sections(text):
         commands, named = commands_and_files(piece)
         files.update(named)
         for command in commands:
-            if without_comment(command) in [without_comment(seen) for seen in checkout + elsewhere]:
-                continue
-            (checkout if needs_checkout(command, marked) else elsewhere).append(command)
+            if without_comment(command) not in seen:
+                seen.add(without_comment(command))
+                (checkout if needs_checkout(command, marked) else elsewhere).append(command)
     return checkout, elsewhere, files
